@@ -1,0 +1,41 @@
+# The two commands: `make run` (serve the demo on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export FLASK_APP := wsgi.py
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install lint clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@
+
+install: $(STAMP)
+
+# Demo mode: SQLite under instance/, the fake WeChat server on :5101, a huey worker, gunicorn on :5000.
+run: export DEMO_MODE ?= 1
+run: export WECHAT_API_BASE ?= http://127.0.0.1:5101
+run: $(STAMP)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	@echo "serving http://127.0.0.1:5000  (API docs: http://127.0.0.1:5000/api/docs; Ctrl-C stops everything)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python -m app.devservers --port 5101 & \
+	$(BIN)/huey_consumer app.jobs.huey --workers 2 --worker-type thread --quiet & \
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+
+# SQLite always; PostgreSQL (and Redis) as well when TEST_DATABASE_URL (and REDIS_URL) are set.
+test: $(STAMP)
+	$(BIN)/lint-imports --config .importlinter
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider tests
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on $$(echo $$TEST_DATABASE_URL | sed 's#//[^@]*@#//#')"; \
+		$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/api tests/migrations; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""Adapters to external systems, each with a real and a development implementation."""

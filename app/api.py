@@ -1,0 +1,44 @@
+"""The flask-smorest Api, answering its own errors in the project's envelope."""
+from flask import send_from_directory
+from flask_smorest import Api as SmorestApi
+from swagger_ui_bundle import swagger_ui_path
+from werkzeug.routing import IntegerConverter
+
+from app.errors import http_error_response
+
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """Positive ids that fit a BIGINT: a larger number is a 404, not a database error."""
+
+    def __init__(self, map, **kwargs):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+class Api(SmorestApi):
+    def handle_http_exception(self, error):
+        # flask-smorest rebuilds error responses and drops Werkzeug's headers (Allow on 405).
+        return http_error_response(error)
+
+
+def init_app(app) -> Api:
+    app.url_map.converters["id"] = IdConverter
+    app.config.update(
+        API_TITLE="社会救助掌上办 API", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs", OPENAPI_SWAGGER_UI_URL="/api/docs/assets/",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Mobile self-service for social assistance. Errors share one envelope."},
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearer": []}],
+        },
+    )
+    api = Api(app)
+    api.register_converter(IdConverter, lambda _c: {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
+
+    @app.get("/api/docs/assets/<path:filename>", endpoint="swagger_ui_assets")
+    def swagger_ui_assets(filename):
+        return send_from_directory(swagger_ui_path, filename)
+
+    return api

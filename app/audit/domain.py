@@ -1,0 +1,46 @@
+"""The hash chain: each event's hash covers its content and the previous hash."""
+import hashlib
+import json
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+
+# Events named in SECURITY.md; services may add others, these must never disappear.
+ACTIONS = {
+    "auth.staff_login", "auth.otp_login", "auth.wechat_login", "auth.otp_failure",
+    "auth.refresh_reuse", "auth.logout", "access.denied", "identity.bind",
+    "staff.create", "staff.update", "pii.unmask", "config.change",
+}
+
+
+def event_digest(prev_hash: str, fields: dict) -> str:
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Break:
+    seq: int
+    event_id: int | None
+    reason: str
+
+
+def find_break(rows, head_seq: int | None = None, head_hash: str | None = None) -> Break | None:
+    """The first row whose place in the chain is wrong, or None.
+
+    `rows` yields (id, seq, prev_hash, hash, fields) in seq order. Edits change
+    a hash, deletions leave a gap, swaps break the link to the previous hash;
+    removing rows at the end is caught against the chain head.
+    """
+    expected_seq, expected_prev = 1, GENESIS
+    for event_id, seq, prev_hash, stored_hash, fields in rows:
+        if seq != expected_seq:
+            return Break(expected_seq, event_id, f"missing event: expected seq {expected_seq}, found {seq}")
+        if prev_hash != expected_prev:
+            return Break(seq, event_id, "link to the previous event is broken")
+        if event_digest(prev_hash, fields) != stored_hash:
+            return Break(seq, event_id, "event content does not match its hash")
+        expected_seq, expected_prev = seq + 1, stored_hash
+    if head_seq is not None and (head_seq != expected_seq - 1 or head_hash != expected_prev):
+        return Break(expected_seq, None, f"chain head says {head_seq} events, found {expected_seq - 1}")
+    return None

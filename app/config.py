@@ -1,0 +1,162 @@
+"""Configuration from the environment; production refuses development defaults."""
+import json
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from app.common.crypto import new_key
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+DEV_SECRETS = "dev-secrets.json"
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
+
+
+class ConfigError(RuntimeError):
+    """The service must not start with this configuration."""
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    if value is None and os.environ.get(name + "_FILE"):
+        value = Path(os.environ[name + "_FILE"]).read_text().strip()
+    return default if value in (None, "") else value
+
+
+def _bool(value) -> bool:
+    return str(value).lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    return int(_env(name, default))
+
+
+def _dev_secrets(instance: Path) -> dict:
+    """Generated once into instance/ for development; never committed, refused in production."""
+    path = instance / DEV_SECRETS
+    if path.exists():
+        return json.loads(path.read_text())
+    instance.mkdir(parents=True, exist_ok=True)
+    private = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    values = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "JWT_PRIVATE_KEY": private.decode("ascii"),
+        "DATA_KEYS": f"dev1:{new_key()}",
+        "BLIND_INDEX_KEY": new_key(),
+    }
+    path.write_text(json.dumps(values, indent=2))
+    path.chmod(0o600)
+    return values
+
+
+SECRET_NAMES = ("SECRET_KEY", "JWT_PRIVATE_KEY", "DATA_KEYS", "BLIND_INDEX_KEY")
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Every setting, from the environment (see the README's table), then overrides."""
+    overrides = overrides or {}
+    env = overrides.get("APP_ENV", _env("APP_ENV", "development"))
+    instance = Path(overrides.get("INSTANCE_PATH", INSTANCE))
+    production = env == "production"
+    cfg = {
+        "APP_ENV": env,
+        "DEBUG": _bool(_env("DEBUG", "0")),
+        "TESTING": env == "test",
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance / 'app.db'}"),
+        "ALLOW_SQLITE_IN_PRODUCTION": _bool(_env("ALLOW_SQLITE_IN_PRODUCTION", "0")),
+        "DB_POOL_SIZE": _int("DB_POOL_SIZE", 5),
+        "REDIS_URL": _env("REDIS_URL"),
+        "JOB_BACKEND": _env("JOB_BACKEND", "redis" if _env("REDIS_URL") else "sqlite"),
+        "JOB_SQLITE_PATH": _env("JOB_SQLITE_PATH", str(instance / "jobs.db")),
+        "DEMO_MODE": _bool(_env("DEMO_MODE", "0")),
+        "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
+        "TRUSTED_PROXY_COUNT": _int("TRUSTED_PROXY_COUNT", 0),
+        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Tokens and sessions
+        "JWT_ISSUER": _env("JWT_ISSUER", "shjz"),
+        "JWT_AUDIENCE": _env("JWT_AUDIENCE", "shjz-api"),
+        "JWT_PREVIOUS_PUBLIC_KEYS": _env("JWT_PREVIOUS_PUBLIC_KEYS", ""),
+        "ACCESS_TOKEN_TTL": _int("ACCESS_TOKEN_TTL", 900),
+        "STAFF_IDLE_TIMEOUT": _int("STAFF_IDLE_TIMEOUT", 900),
+        "STAFF_SESSION_MAX": _int("STAFF_SESSION_MAX", 12 * 3600),
+        "APPLICANT_IDLE_TIMEOUT": _int("APPLICANT_IDLE_TIMEOUT", 7 * 86400),
+        "APPLICANT_SESSION_MAX": _int("APPLICANT_SESSION_MAX", 30 * 86400),
+        "DATA_KEY_ACTIVE": _env("DATA_KEY_ACTIVE"),
+        # Staff log-in
+        "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 8),
+        "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 2),
+        "ARGON2_MEMORY_KIB": _int("ARGON2_MEMORY_KIB", 19456),
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_FAILURE_WINDOW": _int("LOGIN_FAILURE_WINDOW", 900),
+        "LOGIN_DAILY_MAX_FAILURES": _int("LOGIN_DAILY_MAX_FAILURES", 100),
+        # SMS one-time codes
+        "OTP_TTL": _int("OTP_TTL", 300),
+        "OTP_MAX_TRIES": _int("OTP_MAX_TRIES", 5),
+        "OTP_LOCK_SECONDS": _int("OTP_LOCK_SECONDS", 600),
+        "OTP_SEND_LIMITS": _env("OTP_SEND_LIMITS", "1/60,5/3600,10/86400"),
+        "OTP_IP_LIMIT": _env("OTP_IP_LIMIT", "25 per 5 minutes"),
+        "SMS_BACKEND": _env("SMS_BACKEND", "console"),
+        "SMS_HTTP_URL": _env("SMS_HTTP_URL"),
+        "SMS_HTTP_TOKEN": _env("SMS_HTTP_TOKEN", ""),
+        "SMS_SIGN_NAME": _env("SMS_SIGN_NAME", "社会救助掌上办"),
+        "SMS_TIMEOUT": float(_env("SMS_TIMEOUT", "5")),
+        # WeChat
+        "WECHAT_API_BASE": _env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "WECHAT_MINIPROGRAM_APPID": _env("WECHAT_MINIPROGRAM_APPID", "wx-demo-miniprogram"),
+        "WECHAT_MINIPROGRAM_SECRET": _env("WECHAT_MINIPROGRAM_SECRET", "demo-miniprogram-secret"),
+        "WECHAT_OA_APPID": _env("WECHAT_OA_APPID", "wx-demo-official-account"),
+        "WECHAT_OA_SECRET": _env("WECHAT_OA_SECRET", "demo-official-account-secret"),
+        "WECHAT_TIMEOUT": float(_env("WECHAT_TIMEOUT", "5")),
+        # HTTP behaviour
+        "RATELIMIT_DEFAULT": _env("RATELIMIT_DEFAULT", "300 per minute"),
+        "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 11 * 1024 * 1024),
+        "MAX_JSON_BYTES": _int("MAX_JSON_BYTES", 2 * 1024 * 1024),
+        "IDEMPOTENCY_TTL": _int("IDEMPOTENCY_TTL", 86400),
+        "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 184),
+    }
+    for name in SECRET_NAMES:
+        cfg[name] = _env(name)
+    cfg.update(overrides)
+    missing = [name for name in SECRET_NAMES if not cfg.get(name)]
+    if missing and not production:
+        dev = _dev_secrets(instance)
+        for name in missing:
+            cfg[name] = dev[name]
+        cfg["USING_DEV_SECRETS"] = True
+    check_production(cfg)
+    return cfg
+
+
+def check_production(cfg: dict) -> None:
+    """Refuse to serve real households with demo settings."""
+    if cfg["APP_ENV"] != "production":
+        return
+    problems = []
+    missing = [name for name in SECRET_NAMES if not cfg.get(name)]
+    if missing:
+        problems.append("missing secrets: " + ", ".join(missing))
+    dev_file = Path(cfg["INSTANCE_PATH"]) / DEV_SECRETS
+    if dev_file.exists():
+        dev = json.loads(dev_file.read_text())
+        reused = [name for name in SECRET_NAMES if cfg.get(name) and cfg.get(name) == dev.get(name)]
+        if reused:
+            problems.append("development secrets reused: " + ", ".join(reused))
+    if (cfg.get("SECRET_KEY") or "").lower() in WEAK_SECRETS or len(cfg.get("SECRET_KEY") or "") < 32:
+        problems.append("SECRET_KEY must be at least 32 random characters")
+    if cfg["DEBUG"]:
+        problems.append("DEBUG must be off")
+    if cfg["DEMO_MODE"]:
+        problems.append("DEMO_MODE must be off")
+    if cfg["DATABASE_URL"].startswith("sqlite") and not cfg["ALLOW_SQLITE_IN_PRODUCTION"]:
+        problems.append("SQLite needs ALLOW_SQLITE_IN_PRODUCTION=1")
+    if cfg["SMS_BACKEND"] not in {"http"}:
+        problems.append("SMS_BACKEND must be 'http'")
+    if problems:
+        raise ConfigError("refusing to start in production: " + "; ".join(problems))

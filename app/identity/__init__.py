@@ -1,0 +1,1 @@
+"""Identity and access: applicants (WeChat, SMS), staff (password + TOTP), tokens, scope."""

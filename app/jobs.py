@@ -1,0 +1,81 @@
+"""Background jobs (huey): a SQLite queue by default, Redis when REDIS_URL is set.
+
+Run a worker with `huey_consumer app.jobs.huey`; tests switch to immediate mode.
+"""
+import logging
+import os
+from contextlib import nullcontext
+from datetime import timedelta
+
+from flask import current_app, has_app_context
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.exceptions import RetryTask
+
+from app.config import INSTANCE
+from app.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def make_huey(backend: str, *, redis_url: str | None = None, sqlite_path: str | None = None):
+    if backend == "redis":
+        return RedisHuey("shjz", url=redis_url)
+    if backend == "immediate":
+        return MemoryHuey("shjz", immediate=True)
+    os.makedirs(os.path.dirname(sqlite_path), exist_ok=True)
+    return SqliteHuey("shjz", filename=sqlite_path)
+
+
+huey = make_huey(
+    os.environ.get("JOB_BACKEND") or ("redis" if os.environ.get("REDIS_URL") else "sqlite"),
+    redis_url=os.environ.get("REDIS_URL"),
+    sqlite_path=os.environ.get("JOB_SQLITE_PATH") or str(INSTANCE / "jobs.db"),
+)
+_worker_app = None
+
+
+def app_context():
+    """Jobs run inside the request's app in immediate mode, in a worker app otherwise."""
+    global _worker_app
+    if has_app_context():
+        return nullcontext()
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    return _worker_app.app_context()
+
+
+def queue_ping() -> bool:
+    """Readiness: can the queue's storage be reached?"""
+    if isinstance(huey, RedisHuey):
+        return bool(huey.storage.conn.ping())
+    huey.pending_count()
+    return True
+
+
+@huey.task(retries=5, retry_delay=20)
+def deliver_message(message_id: int):
+    from app.notifications.services import deliver_message as deliver
+
+    with app_context():
+        with transaction():
+            status = deliver(message_id, sender=current_app.extensions["sms"])
+    if status == "retry":
+        raise RetryTask("SMS provider failed")
+    return status
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep():
+    """Re-dispatch messages whose enqueue was lost; forget old idempotency keys."""
+    from app.common.clock import utcnow
+    from app.notifications.services import stalled_message_ids
+    from app.web.idempotency import purge_before
+
+    with app_context():
+        with transaction():
+            ids = stalled_message_ids()
+            purge_before(utcnow() - timedelta(seconds=current_app.config["IDEMPOTENCY_TTL"]))
+    for message_id in ids:
+        deliver_message(message_id)

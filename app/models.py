@@ -1,0 +1,10 @@
+"""Every model imported once, so the metadata is complete (Alembic, tests)."""
+from app.audit import models as _audit  # noqa: F401
+from app.db import Base
+from app.identity import models as _identity  # noqa: F401
+from app.notifications import models as _notifications  # noqa: F401
+from app.regions import models as _regions  # noqa: F401
+from app.verification import models as _verification  # noqa: F401
+from app.web import models as _web  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Messages to people (SMS now; WeChat and in-app later), written to an outbox and sent after commit."""

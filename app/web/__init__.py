@@ -1,0 +1,1 @@
+"""HTTP plumbing every capability inherits: request ids, access, idempotency, one commit, headers."""

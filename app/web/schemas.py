@@ -1,0 +1,58 @@
+"""Base schemas: unknown fields and NUL characters refused, with the field named."""
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+
+from app.common.idnumber import id_number_problem, normalize_id_number, normalize_phone, phone_problem
+
+
+def _nul_paths(value, path=()):
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield ".".join(path) or "_schema"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                yield ".".join(path + ("_key",))
+            yield from _nul_paths(item, path + (str(key),))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, path + (str(index),))
+
+
+class BaseSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def refuse_nul(self, data, **_kwargs):
+        bad = list(_nul_paths(data))
+        if bad:
+            raise ValidationError({path: ["不能包含空字符"] for path in bad})
+        return data
+
+
+class IdNumber(fields.String):
+    """A resident ID number: GB 11643 format, birth date and check digit."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if problem := id_number_problem(text):
+            raise ValidationError(problem)
+        return normalize_id_number(text)
+
+
+class Phone(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if problem := phone_problem(text):
+            raise ValidationError(problem)
+        return normalize_phone(text)
+
+
+PersonName = lambda **kw: fields.String(validate=validate.Regexp(  # noqa: E731
+    r"^[\u3400-\u9fff\u00b7A-Za-z][\u3400-\u9fff\u00b7A-Za-z ]{0,29}$", error="请填写真实姓名（2到30个字）"),
+    **kw)
+
+
+class PaginationQuery(BaseSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

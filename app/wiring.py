@@ -1,0 +1,31 @@
+"""Builds the keyring, token signer and adapters from configuration (the *_BACKEND settings)."""
+from app.adapters.sms import make_sender
+from app.adapters.wechat import WechatClient
+from app.common import crypto
+from app.identity.services import AuthPolicy
+from app.notifications.services import configure_dispatch
+from app.identity.tokens import TokenSigner
+
+
+def init_app(app) -> None:
+    cfg = app.config
+    keyring = crypto.Keyring.from_settings(cfg["DATA_KEYS"], cfg.get("DATA_KEY_ACTIVE"), cfg["BLIND_INDEX_KEY"])
+    crypto.configure(keyring)
+    app.extensions["keyring"] = keyring
+    app.extensions["tokens"] = TokenSigner.from_pem(
+        cfg["JWT_PRIVATE_KEY"], issuer=cfg["JWT_ISSUER"], audience=cfg["JWT_AUDIENCE"],
+        ttl=cfg["ACCESS_TOKEN_TTL"], previous_pems=cfg["JWT_PREVIOUS_PUBLIC_KEYS"],
+    )
+    app.extensions["wechat"] = WechatClient(
+        cfg["WECHAT_API_BASE"],
+        {"miniprogram": (cfg["WECHAT_MINIPROGRAM_APPID"], cfg["WECHAT_MINIPROGRAM_SECRET"]),
+         "official_account": (cfg["WECHAT_OA_APPID"], cfg["WECHAT_OA_SECRET"])},
+        timeout=cfg["WECHAT_TIMEOUT"],
+    )
+    app.extensions["sms"] = make_sender(cfg)
+    app.extensions["auth_policy"] = AuthPolicy.from_config(cfg)
+    from app.jobs import deliver_message, huey
+
+    if cfg["JOB_BACKEND"] == "immediate":
+        huey.immediate = True
+    configure_dispatch(deliver_message)
