@@ -28,7 +28,7 @@ def id_number_problem(value: str, *, today: date | None = None) -> str | None:
         return "身份证号码中的出生日期无效"
     if born > (today or date.today()) or born.year < 1900:
         return "身份证号码中的出生日期无效"
-    if ric.calc_check_digit(number[:-1]) != number[-1]:
+    if ric.calc_check_digit(number) != number[-1]:  # it takes the whole number
         return "身份证号码校验位不正确"
     return None
 

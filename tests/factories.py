@@ -1,0 +1,54 @@
+"""Test data built through the real services, so encryption and indexes are exercised."""
+from itertools import count
+
+from app.common.actor import Actor
+from app.common.clock import utcnow
+from app.db import session
+from app.demo import REGIONS, load_regions  # noqa: F401 — the demo tree is the test tree
+from app.identity import services as identity
+from app.identity.domain import Role
+from app.identity.models import Account
+
+ROOT_ACTOR = Actor(role="system", region_code="610000000000")
+PASSWORD = "Qinglong-Village-2026!"
+_numbers = count(1)
+
+# Two branches of the tree, used to prove scope: 扶风县 and 渭滨区.
+FUFENG, DUANJIA, QINGLONG, DATONG = "610324000000", "610324106000", "610324106201", "610324106202"
+WEIBIN, GAOJIA_TOWN, GAOJIA = "610302000000", "610302100000", "610302100201"
+BAOJI = "610300000000"
+
+# Valid GB 11643 numbers (checksums computed), and mobile numbers.
+ID_NUMBERS = ["11010519491231002X", "610324199001011230", "610302198503150027", "610324201006010034"]
+
+
+class StaffFactory:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, role: str, region_code: str, *, username: str | None = None,
+                 password: str = PASSWORD) -> Account:
+        account, secret = identity.create_staff(
+            username=username or f"{role}.{next(_numbers)}", display_name=f"测试{role}", role=role,
+            region_code=region_code, password=password, actor=ROOT_ACTOR,
+            policy=self.app.extensions["auth_policy"])
+        account.password = password
+        account.totp = secret
+        session.flush()
+        return account
+
+
+def make_applicant(phone: str = "13800000001", *, id_number: str | None = None) -> Account:
+    now = utcnow()
+    account = Account(role=Role.APPLICANT, phone=phone, phone_index=identity.phone_index(phone),
+                      created_at=now, updated_at=now)
+    if id_number:
+        account.id_number, account.id_number_index = id_number, identity.id_number_index(id_number)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def tokens_for(app, account: Account):
+    return identity.issue_session(account, method="test", policy=app.extensions["auth_policy"],
+                                  signer=app.extensions["tokens"])
