@@ -34,7 +34,7 @@ class StaffFactory:
             policy=self.app.extensions["auth_policy"])
         account.password = password
         account.totp = secret
-        session.flush()
+        session.commit()  # into the test's savepoint: a request that rolls back keeps it
         return account
 
 
@@ -45,10 +45,22 @@ def make_applicant(phone: str = "13800000001", *, id_number: str | None = None) 
     if id_number:
         account.id_number, account.id_number_index = id_number, identity.id_number_index(id_number)
     session.add(account)
-    session.flush()
+    session.commit()
     return account
 
 
 def tokens_for(app, account: Account):
-    return identity.issue_session(account, method="test", policy=app.extensions["auth_policy"],
+    pair = identity.issue_session(account, method="test", policy=app.extensions["auth_policy"],
                                   signer=app.extensions["tokens"])
+    session.commit()
+    return pair
+
+
+def age(model, seconds: float, *columns: str, **filters) -> None:
+    """Move timestamps of matching rows into the past, as if `seconds` had gone by."""
+    from datetime import timedelta
+
+    for row in session.query(model).filter_by(**filters):
+        for column in columns:
+            setattr(row, column, getattr(row, column) - timedelta(seconds=seconds))
+    session.commit()

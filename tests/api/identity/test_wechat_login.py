@@ -1,0 +1,83 @@
+"""WeChat log-in through the real adapter, over HTTP, against the fake WeChat server."""
+import pytest
+
+from app.db import session
+from app.identity.models import WechatIdentity
+
+
+def wechat(client, code, channel="miniprogram"):
+    return client.post("/api/v1/auth/wechat", json={"code": code, "channel": channel})
+
+
+@pytest.mark.parametrize("channel", ["miniprogram", "official_account"])
+def test_a_wechat_code_returns_tokens(client, fake_wechat, channel):
+    response = wechat(client, f"alice-{channel}-1", channel)
+    assert response.status_code == 200, response.json
+    assert set(response.json) >= {"access_token", "refresh_token", "expires_in", "user"}
+    assert response.json["user"]["role"] == "applicant"
+    paths = [call["path"] for call in fake_wechat.app.config["calls"]]
+    assert ("/sns/jscode2session" if channel == "miniprogram" else "/sns/oauth2/access_token") in paths
+
+
+def test_the_same_person_logs_into_the_same_account(client):
+    first = wechat(client, "bob-1").json["user"]["id"]
+    second = wechat(client, "bob-2").json["user"]["id"]
+    assert first == second
+
+
+def test_both_channels_share_an_account_through_the_unionid(client):
+    mini = wechat(client, "carol-1", "miniprogram").json["user"]["id"]
+    official = wechat(client, "carol-2", "official_account").json["user"]["id"]
+    assert mini == official
+    assert session.query(WechatIdentity).filter_by(account_id=mini).count() == 2
+
+
+@pytest.mark.parametrize("code", ["bad-code", "dave-1"])
+def test_invalid_or_reused_codes_are_refused(client, code):
+    if code == "dave-1":
+        assert wechat(client, code).status_code == 200
+    response = wechat(client, code)
+    assert response.status_code == 401
+    assert response.json["error"] == "WECHAT_CODE_INVALID"
+
+
+def test_wechat_busy_is_a_503_with_retry_after(client):
+    response = wechat(client, "busy-1")
+    assert response.status_code == 503
+    assert response.json["error"] == "WECHAT_UNAVAILABLE"
+    assert response.headers["Retry-After"] == "30"
+
+
+def test_wechat_unreachable_is_a_503(app, client):
+    adapter = app.extensions["wechat"]
+    original = adapter.base_url
+    adapter.base_url = "http://127.0.0.1:9"  # nothing listens on the discard port
+    try:
+        response = wechat(client, "erin-1")
+    finally:
+        adapter.base_url = original
+    assert response.status_code == 503
+    assert "Retry-After" in response.headers
+
+
+def test_wrong_app_secret_is_our_fault_not_the_users(app, client):
+    adapter = app.extensions["wechat"]
+    original = dict(adapter.apps)
+    adapter.apps["miniprogram"] = ("wx-test-mini", "wrong-secret")
+    try:
+        response = wechat(client, "frank-1")
+    finally:
+        adapter.apps.update(original)
+    assert response.status_code == 503
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"code": "x"}, "channel"),
+    ({"code": "x", "channel": "alipay"}, "channel"),
+    ({"channel": "miniprogram"}, "code"),
+    ({"code": "", "channel": "miniprogram"}, "code"),
+])
+def test_bad_requests_name_the_field(client, body, field):
+    response = client.post("/api/v1/auth/wechat", json=body)
+    assert response.status_code == 422
+    assert field in response.json["errors"]
