@@ -1,6 +1,8 @@
 """The flask-smorest Api, answering its own errors in the project's envelope."""
 from flask import send_from_directory
+from marshmallow import Schema, fields
 from flask_smorest import Api as SmorestApi
+from flask_smorest.pagination import PaginationMetadataSchema
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.routing import IntegerConverter
 
@@ -16,7 +18,28 @@ class IdConverter(IntegerConverter):
         super().__init__(map, min=1, max=MAX_ID)
 
 
+class ErrorEnvelope(Schema):
+    """The one error shape of API.md."""
+
+    code = fields.Integer(metadata={"description": "HTTP status"})
+    status = fields.String(metadata={"description": "HTTP reason phrase"})
+    message = fields.String(metadata={"description": "what went wrong, in Chinese"})
+    error = fields.String(metadata={"description": "stable machine code, e.g. AUTHORIZATION_INCOMPLETE"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "field name → problems"})
+    request_id = fields.String(allow_none=True)
+
+
 class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorEnvelope
+
+    def _register_pagination_header(self):
+        # X-Pagination carries JSON text: say so with `content`, not a bare object schema.
+        self.spec.components.header("PAGINATION", {
+            "description": "pagination metadata (JSON)",
+            "content": {"application/json": {"schema": PaginationMetadataSchema}},
+        }, lazy=True)
+
     def handle_http_exception(self, error):
         # flask-smorest rebuilds error responses and drops Werkzeug's headers (Allow on 405).
         return http_error_response(error)

@@ -80,14 +80,6 @@ def register(app):
         for table, count in counts.items():
             click.echo(f"{table}: {count} values re-encrypted")
 
-    @keys.command("generate")
-    def keys_generate():
-        """Print fresh production secrets (to put in the environment or a secret store)."""
-        from app.keys import fresh_secrets
-
-        for name, value in fresh_secrets().items():
-            click.echo(f"{name}={value!r}" if "\n" in value else f"{name}={value}")
-
     @app.cli.group()
     def staff():
         """Staff accounts."""
@@ -98,6 +90,6 @@ def register(app):
         """Demo only: print a demo account's current TOTP code."""
         from app.demo import current_totp
 
-        if not (current_app.config["DEMO_MODE"] or current_app.config["APP_ENV"] != "production"):
-            raise click.ClickException("only in development or demo mode")
+        if not current_app.config["DEMO_MODE"] or current_app.config["APP_ENV"] == "production":
+            raise click.ClickException("only in demo mode (DEMO_MODE=1)")
         click.echo(current_totp(username))

@@ -19,7 +19,8 @@ class ConfigError(RuntimeError):
     """The service must not start with this configuration."""
 
 
-def _env(name, default=None):
+def env_value(name, default=None):
+    """A setting from NAME, or from the file named by NAME_FILE (for secret stores)."""
     value = os.environ.get(name)
     if value is None and os.environ.get(name + "_FILE"):
         value = Path(os.environ[name + "_FILE"]).read_text().strip()
@@ -31,7 +32,7 @@ def _bool(value) -> bool:
 
 
 def _int(name, default):
-    return int(_env(name, default))
+    return int(env_value(name, default))
 
 
 def _dev_secrets(instance: Path) -> dict:
@@ -60,34 +61,34 @@ SECRET_NAMES = ("SECRET_KEY", "JWT_PRIVATE_KEY", "DATA_KEYS", "BLIND_INDEX_KEY")
 def load_config(overrides: dict | None = None) -> dict:
     """Every setting, from the environment (see the README's table), then overrides."""
     overrides = overrides or {}
-    env = overrides.get("APP_ENV", _env("APP_ENV", "development"))
+    env = overrides.get("APP_ENV", env_value("APP_ENV", "development"))
     instance = Path(overrides.get("INSTANCE_PATH", INSTANCE))
     production = env == "production"
     cfg = {
         "APP_ENV": env,
-        "DEBUG": _bool(_env("DEBUG", "0")),
+        "DEBUG": _bool(env_value("DEBUG", "0")),
         "TESTING": env == "test",
         "INSTANCE_PATH": str(instance),
-        "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance / 'app.db'}"),
-        "ALLOW_SQLITE_IN_PRODUCTION": _bool(_env("ALLOW_SQLITE_IN_PRODUCTION", "0")),
+        "DATABASE_URL": env_value("DATABASE_URL", f"sqlite:///{instance / 'app.db'}"),
+        "ALLOW_SQLITE_IN_PRODUCTION": _bool(env_value("ALLOW_SQLITE_IN_PRODUCTION", "0")),
         "DB_POOL_SIZE": _int("DB_POOL_SIZE", 5),
-        "REDIS_URL": _env("REDIS_URL"),
-        "JOB_BACKEND": _env("JOB_BACKEND", "redis" if _env("REDIS_URL") else "sqlite"),
-        "JOB_SQLITE_PATH": _env("JOB_SQLITE_PATH", str(instance / "jobs.db")),
-        "DEMO_MODE": _bool(_env("DEMO_MODE", "0")),
-        "LOG_LEVEL": _env("LOG_LEVEL", "INFO"),
+        "REDIS_URL": env_value("REDIS_URL"),
+        "JOB_BACKEND": env_value("JOB_BACKEND", "redis" if env_value("REDIS_URL") else "sqlite"),
+        "JOB_SQLITE_PATH": env_value("JOB_SQLITE_PATH", str(instance / "jobs.db")),
+        "DEMO_MODE": _bool(env_value("DEMO_MODE", "0")),
+        "LOG_LEVEL": env_value("LOG_LEVEL", "INFO"),
         "TRUSTED_PROXY_COUNT": _int("TRUSTED_PROXY_COUNT", 0),
-        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": env_value("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Tokens and sessions
-        "JWT_ISSUER": _env("JWT_ISSUER", "shjz"),
-        "JWT_AUDIENCE": _env("JWT_AUDIENCE", "shjz-api"),
-        "JWT_PREVIOUS_PUBLIC_KEYS": _env("JWT_PREVIOUS_PUBLIC_KEYS", ""),
+        "JWT_ISSUER": env_value("JWT_ISSUER", "shjz"),
+        "JWT_AUDIENCE": env_value("JWT_AUDIENCE", "shjz-api"),
+        "JWT_PREVIOUS_PUBLIC_KEYS": env_value("JWT_PREVIOUS_PUBLIC_KEYS", ""),
         "ACCESS_TOKEN_TTL": _int("ACCESS_TOKEN_TTL", 900),
         "STAFF_IDLE_TIMEOUT": _int("STAFF_IDLE_TIMEOUT", 900),
         "STAFF_SESSION_MAX": _int("STAFF_SESSION_MAX", 12 * 3600),
         "APPLICANT_IDLE_TIMEOUT": _int("APPLICANT_IDLE_TIMEOUT", 7 * 86400),
         "APPLICANT_SESSION_MAX": _int("APPLICANT_SESSION_MAX", 30 * 86400),
-        "DATA_KEY_ACTIVE": _env("DATA_KEY_ACTIVE"),
+        "DATA_KEY_ACTIVE": env_value("DATA_KEY_ACTIVE"),
         # Staff log-in
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 8),
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 2),
@@ -99,30 +100,30 @@ def load_config(overrides: dict | None = None) -> dict:
         "OTP_TTL": _int("OTP_TTL", 300),
         "OTP_MAX_TRIES": _int("OTP_MAX_TRIES", 5),
         "OTP_LOCK_SECONDS": _int("OTP_LOCK_SECONDS", 600),
-        "OTP_SEND_LIMITS": _env("OTP_SEND_LIMITS", "1/60,5/3600,10/86400"),
-        "OTP_IP_LIMIT": _env("OTP_IP_LIMIT", "25 per 5 minutes"),
-        "SMS_BACKEND": _env("SMS_BACKEND", "console"),
-        "SMS_HTTP_URL": _env("SMS_HTTP_URL"),
-        "SMS_HTTP_TOKEN": _env("SMS_HTTP_TOKEN", ""),
-        "SMS_SIGN_NAME": _env("SMS_SIGN_NAME", "社会救助掌上办"),
-        "SMS_TIMEOUT": float(_env("SMS_TIMEOUT", "5")),
+        "OTP_SEND_LIMITS": env_value("OTP_SEND_LIMITS", "1/60,5/3600,10/86400"),
+        "OTP_IP_LIMIT": env_value("OTP_IP_LIMIT", "25 per 5 minutes"),
+        "SMS_BACKEND": env_value("SMS_BACKEND", "console"),
+        "SMS_HTTP_URL": env_value("SMS_HTTP_URL"),
+        "SMS_HTTP_TOKEN": env_value("SMS_HTTP_TOKEN", ""),
+        "SMS_SIGN_NAME": env_value("SMS_SIGN_NAME", "社会救助掌上办"),
+        "SMS_TIMEOUT": float(env_value("SMS_TIMEOUT", "5")),
         # WeChat
-        "WECHAT_API_BASE": _env("WECHAT_API_BASE", "https://api.weixin.qq.com"),
-        "WECHAT_MINIPROGRAM_APPID": _env("WECHAT_MINIPROGRAM_APPID", "wx-demo-miniprogram"),
-        "WECHAT_MINIPROGRAM_SECRET": _env("WECHAT_MINIPROGRAM_SECRET", "demo-miniprogram-secret"),
-        "WECHAT_OA_APPID": _env("WECHAT_OA_APPID", "wx-demo-official-account"),
-        "WECHAT_OA_SECRET": _env("WECHAT_OA_SECRET", "demo-official-account-secret"),
-        "WECHAT_TIMEOUT": float(_env("WECHAT_TIMEOUT", "5")),
+        "WECHAT_API_BASE": env_value("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        "WECHAT_MINIPROGRAM_APPID": env_value("WECHAT_MINIPROGRAM_APPID", "wx-demo-miniprogram"),
+        "WECHAT_MINIPROGRAM_SECRET": env_value("WECHAT_MINIPROGRAM_SECRET", "demo-miniprogram-secret"),
+        "WECHAT_OA_APPID": env_value("WECHAT_OA_APPID", "wx-demo-official-account"),
+        "WECHAT_OA_SECRET": env_value("WECHAT_OA_SECRET", "demo-official-account-secret"),
+        "WECHAT_TIMEOUT": float(env_value("WECHAT_TIMEOUT", "5")),
         # HTTP behaviour
-        "RATELIMIT_DEFAULT": _env("RATELIMIT_DEFAULT", "300 per minute"),
-        "RATELIMIT_LOGIN": _env("RATELIMIT_LOGIN", "20 per minute"),
+        "RATELIMIT_DEFAULT": env_value("RATELIMIT_DEFAULT", "300 per minute"),
+        "RATELIMIT_LOGIN": env_value("RATELIMIT_LOGIN", "20 per minute"),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 11 * 1024 * 1024),
         "MAX_JSON_BYTES": _int("MAX_JSON_BYTES", 2 * 1024 * 1024),
         "IDEMPOTENCY_TTL": _int("IDEMPOTENCY_TTL", 86400),
         "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 184),
     }
     for name in SECRET_NAMES:
-        cfg[name] = _env(name)
+        cfg[name] = env_value(name)
     cfg.update(overrides)
     missing = [name for name in SECRET_NAMES if not cfg.get(name)]
     if missing and not production:
@@ -156,7 +157,9 @@ def check_production(cfg: dict) -> None:
         problems.append("DEMO_MODE must be off")
     if cfg["DATABASE_URL"].startswith("sqlite") and not cfg["ALLOW_SQLITE_IN_PRODUCTION"]:
         problems.append("SQLite needs ALLOW_SQLITE_IN_PRODUCTION=1")
-    if cfg["SMS_BACKEND"] not in {"http"}:
-        problems.append("SMS_BACKEND must be 'http'")
+    if cfg["SMS_BACKEND"] != "http" or not cfg.get("SMS_HTTP_URL"):
+        problems.append("SMS_BACKEND must be 'http' with SMS_HTTP_URL set")
+    if "demo" in (cfg["WECHAT_MINIPROGRAM_SECRET"] + cfg["WECHAT_OA_SECRET"]):
+        problems.append("WeChat app ids and secrets must be the real ones, not the demo defaults")
     if problems:
         raise ConfigError("refusing to start in production: " + "; ".join(problems))

@@ -70,6 +70,8 @@ def load_regions() -> None:
 def load(echo=print) -> None:
     from app.db import session
 
+    if current_app.config["APP_ENV"] == "production":
+        raise SystemExit("demo data is never loaded in production")
     with transaction():
         if session.scalar(select(Account.id).where(Account.username == STAFF[0][0])):
             echo("demo data already loaded; log-ins are in instance/demo-logins.txt")

@@ -80,18 +80,26 @@ def _translate(message: str) -> str:
 LOCATIONS = {"json", "form", "files", "query", "querystring", "json_or_form", "headers", "view_args"}
 
 
-def flatten(messages, path: tuple = ()) -> dict[str, list[str]]:
+def flatten(messages, path: tuple | None = None) -> dict[str, list[str]]:
     """{"json": {"a": {"0": {"b": [..]}}}} → {"a.0.b": [..]}, translated."""
+    if path is None:
+        top_is_location = isinstance(messages, dict) and messages and set(map(str, messages)) <= LOCATIONS
+        if top_is_location:
+            flat: dict[str, list[str]] = {}
+            for value in messages.values():
+                for name, problems in flatten(value, ()).items():
+                    flat.setdefault(name, []).extend(problems)
+            return flat
+        path = ()
     name = ".".join(path) or "_schema"
     if isinstance(messages, str):
         return {name: [_translate(messages)]}
     if isinstance(messages, (list, tuple)) and all(isinstance(m, str) for m in messages):
         return {name: [_translate(m) for m in messages]}
-    flat: dict[str, list[str]] = {}
+    flat = {}
     items = messages.items() if isinstance(messages, dict) else enumerate(messages)
     for key, value in items:
-        step = () if not path and key in LOCATIONS else (str(key),)
-        flat.update(flatten(value, path + step))
+        flat.update(flatten(value, path + (str(key),)))
     return flat
 
 

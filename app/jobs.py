@@ -11,7 +11,7 @@ from flask import current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.exceptions import RetryTask
 
-from app.config import INSTANCE
+from app.config import INSTANCE, env_value
 from app.db import transaction
 
 log = logging.getLogger(__name__)
@@ -27,9 +27,9 @@ def make_huey(backend: str, *, redis_url: str | None = None, sqlite_path: str | 
 
 
 huey = make_huey(
-    os.environ.get("JOB_BACKEND") or ("redis" if os.environ.get("REDIS_URL") else "sqlite"),
-    redis_url=os.environ.get("REDIS_URL"),
-    sqlite_path=os.environ.get("JOB_SQLITE_PATH") or str(INSTANCE / "jobs.db"),
+    env_value("JOB_BACKEND") or ("redis" if env_value("REDIS_URL") else "sqlite"),
+    redis_url=env_value("REDIS_URL"),
+    sqlite_path=env_value("JOB_SQLITE_PATH") or str(INSTANCE / "jobs.db"),
 )
 _worker_app = None
 

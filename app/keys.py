@@ -20,6 +20,11 @@ def fresh_secrets() -> dict[str, str]:
     }
 
 
+def env_lines(values: dict[str, str]) -> str:
+    """KEY="value" lines that bash, systemd EnvironmentFile and docker --env-file all read."""
+    return "\n".join(f'{name}="{value}"' for name, value in values.items())
+
+
 def encrypted_columns():
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
@@ -48,3 +53,8 @@ def reencrypt_all(batch: int = 500) -> dict[str, int]:
             last = rows[-1][0]
         counts[f"{table.name}.{column.name}"] = done
     return counts
+
+
+if __name__ == "__main__":
+    # `python -m app.keys`: fresh production secrets, no app or database needed.
+    print(env_lines(fresh_secrets()))

@@ -32,15 +32,19 @@ def find_break(rows, head_seq: int | None = None, head_hash: str | None = None) 
     a hash, deletions leave a gap, swaps break the link to the previous hash;
     removing rows at the end is caught against the chain head.
     """
-    expected_seq, expected_prev = 1, GENESIS
+    expected_seq, expected_prev, last_id = 1, GENESIS, None
     for event_id, seq, prev_hash, stored_hash, fields in rows:
+        if head_seq is not None and seq > head_seq:
+            return Break(seq, event_id, "event beyond the chain head")
         if seq != expected_seq:
             return Break(expected_seq, event_id, f"missing event: expected seq {expected_seq}, found {seq}")
         if prev_hash != expected_prev:
             return Break(seq, event_id, "link to the previous event is broken")
         if event_digest(prev_hash, fields) != stored_hash:
             return Break(seq, event_id, "event content does not match its hash")
-        expected_seq, expected_prev = seq + 1, stored_hash
-    if head_seq is not None and (head_seq != expected_seq - 1 or head_hash != expected_prev):
-        return Break(expected_seq, None, f"chain head says {head_seq} events, found {expected_seq - 1}")
+        expected_seq, expected_prev, last_id = seq + 1, stored_hash, event_id
+    if head_seq is not None and head_seq != expected_seq - 1:
+        return Break(expected_seq, None, f"missing event: chain head says {head_seq} events, found {expected_seq - 1}")
+    if head_hash is not None and head_hash != expected_prev:
+        return Break(expected_seq - 1, last_id, "the last event does not match the chain head")
     return None

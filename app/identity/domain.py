@@ -63,6 +63,6 @@ def password_problem(password: str, *, min_length: int, user_inputs: list[str]) 
         return f"密码至少需要{min_length}个字符"
     if len(password) > 128:
         return "密码不能超过128个字符"
-    if zxcvbn(password, user_inputs=user_inputs)["score"] < 3:
+    if zxcvbn(password, user_inputs=user_inputs, max_length=128)["score"] < 3:
         return "密码太常见或太容易猜到，请换一个更复杂的密码"
     return None

@@ -1,5 +1,4 @@
 """Identity endpoints (API.md, Identity) and staff account administration."""
-import pyotp
 from flask import current_app, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -46,7 +45,7 @@ def wechat_login(body):
 def send_otp(body):
     """Send a six-digit code by SMS; the same answer whether or not the phone is known."""
     services.send_otp(body["phone"], body["purpose"], policy=_policy())
-    return {"message": "如手机号正确，验证码将以短信发送，5分钟内有效"}
+    return {"message": f"如手机号正确，验证码将以短信发送，{_policy().otp_ttl // 60}分钟内有效"}
 
 
 @blp.post("/auth/otp/verify")
@@ -128,9 +127,8 @@ class StaffAccounts(MethodView):
     def post(self, body):
         """Create a staff account in my region; district and admin roles get a TOTP secret (shown once)."""
         account, secret = services.create_staff(**body, actor=current_actor(), policy=_policy())
-        totp_uri = pyotp.TOTP(secret).provisioning_uri(account.username, issuer_name="社会救助掌上办") if secret else None
-        schema = schemas.StaffCreatedOut()
-        return schema.dump(account) | {"totp_uri": totp_uri}, 201, {"ETag": etag(account.version)}
+        account.totp_uri = services.totp_uri(account, secret) if secret else None
+        return account, 201, {"ETag": etag(account.version)}
 
 
 @blp.route("/staff/accounts/<id:account_id>")
@@ -144,7 +142,7 @@ class StaffAccountById(MethodView):
         return account, 200, {"ETag": etag(account.version)}
 
     @blp.arguments(schemas.StaffUpdateIn)
-    @blp.response(200, schemas.AccountOut)
+    @blp.response(200, schemas.StaffCreatedOut)
     @blp.alt_response(412, description="changed by someone else since you read it")
     @blp.alt_response(428, description="If-Match is missing")
     @access.roles(*STAFF_ADMINS)

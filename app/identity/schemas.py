@@ -70,7 +70,8 @@ class StaffCreateIn(BaseSchema):
 
 
 class StaffCreatedOut(AccountOut):
-    totp_uri = fields.String(allow_none=True, metadata={"description": "shown once: enrol it in an authenticator app"})
+    totp_uri = fields.String(allow_none=True, load_default=None,
+                             metadata={"description": "shown once, when a TOTP secret is created"})
 
 
 class StaffUpdateIn(BaseSchema):

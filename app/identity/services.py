@@ -85,7 +85,7 @@ class OtpInvalid(AuthenticationFailed):
 
 class OtpLocked(TooManyAttempts):
     error = "OTP_LOCKED"
-    message = "验证码错误次数过多，请10分钟后再试"
+    message = "验证码错误次数过多，请稍后再试"
 
 
 class OtpSendLimited(TooManyAttempts):
@@ -473,6 +473,11 @@ def create_staff(*, username: str, display_name: str, role: str, region_code: st
     return account, secret
 
 
+def totp_uri(account: Account, secret: str) -> str:
+    """otpauth:// for an authenticator app's QR scanner; shown once, at creation."""
+    return pyotp.TOTP(secret).provisioning_uri(name=account.username, issuer_name="社会救助掌上办")
+
+
 def update_staff(account_id: int, changes: dict, *, expected_version: int, actor: Actor) -> Account:
     """Move, re-role, rename or disable a worker; takes effect on their next request."""
     account = get_staff(account_id, actor=actor)
@@ -487,8 +492,10 @@ def update_staff(account_id: int, changes: dict, *, expected_version: int, actor
     before = {name: getattr(account, name) for name in changes}
     for name, value in changes.items():
         setattr(account, name, value)
+    account.totp_uri = None
     if role in TOTP_REQUIRED and not account.totp_secret:
         account.totp_secret = pyotp.random_base32()
+        account.totp_uri = totp_uri(account, account.totp_secret)
     if changes.get("active") is False or "role" in changes:
         revoke_sessions(account.id, reason="staff_changed")
     account.updated_at = utcnow()

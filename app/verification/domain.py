@@ -24,7 +24,8 @@ def in_force(candidates: list[Parameter], lineage: list[str], on: date) -> dict[
     """For each name: the nearest region in `lineage` that sets it, its newest value effective on `on`."""
     chosen: dict[str, Parameter] = {}
     rank = {code: index for index, code in enumerate(lineage)}
-    for parameter in sorted(candidates, key=lambda p: (rank[p.region_code], -p.effective_from.toordinal())):
+    relevant = [p for p in candidates if p.region_code in rank]
+    for parameter in sorted(relevant, key=lambda p: (rank[p.region_code], -p.effective_from.toordinal())):
         if parameter.effective_from <= on and parameter.name not in chosen:
             chosen[parameter.name] = parameter
     return chosen

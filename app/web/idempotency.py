@@ -55,7 +55,8 @@ def begin() -> Response | None:
     if not KEY_RE.match(key):
         raise InvalidInput(errors={HEADER: ["应为1到255个可见 ASCII 字符"]})
     principal = g.get("principal")
-    scope = f"account:{principal.account_id}" if principal else "anonymous"
+    # Anonymous callers are told apart by address, so nobody replays another's response.
+    scope = f"account:{principal.account_id}" if principal else f"anonymous:{request.remote_addr}"
     request_hash = _request_hash()
     record = _find(scope, key)
     if record is not None:

@@ -33,6 +33,9 @@ class BaseSchema(Schema):
 class IdNumber(fields.String):
     """A resident ID number: GB 11643 format, birth date and check digit."""
 
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Regexp(r"^\d{17}[\dX]$"), **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if problem := id_number_problem(text):
@@ -41,6 +44,11 @@ class IdNumber(fields.String):
 
 
 class Phone(fields.String):
+    """A mainland mobile number; +86, spaces and dashes are tolerated on input."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Regexp(r"^1[3-9]\d{9}$"), **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if problem := phone_problem(text):

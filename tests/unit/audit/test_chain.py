@@ -132,10 +132,10 @@ def test_a_rewritten_last_row_is_named_when_only_the_head_disagrees():
     head_hash = rows[-1][3]
     rewrite_row(rows, LENGTH, result="denied")
     found = find_break(rows, LENGTH, head_hash)
-    assert found is not None and found.seq == LENGTH
+    assert (found.seq, found.event_id) == (LENGTH, 1000 + LENGTH)
 
 
-def test_a_row_appended_behind_the_head_is_named():
+def test_a_row_beyond_the_head_is_named():
     rows = build_chain(LENGTH + 1)
     found = find_break(rows, LENGTH, rows[LENGTH - 1][3])
-    assert found is not None and found.seq == LENGTH + 1
+    assert (found.seq, found.event_id) == (LENGTH + 1, 1000 + LENGTH + 1)
