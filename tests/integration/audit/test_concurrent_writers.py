@@ -3,7 +3,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app import db
 from app.audit.models import AuditEvent
@@ -78,3 +78,25 @@ def test_first_two_writers_on_an_empty_chain_both_commit(fresh_app):
     assert outcomes == {"first": "committed", "second": "committed"}
     with fresh_app.app_context():
         assert chain_report()["events"] == 2
+
+
+def test_chain_verified_while_an_event_is_committed_is_reported_intact(fresh_app):
+    write_events(fresh_app, 0, 3)
+    engine = fresh_app.extensions["db_engine"]
+    writer = threading.Thread(target=write_events, args=(fresh_app, 1, 1))
+
+    def commit_an_event_meanwhile(_connection, _cursor, statement, *_args):
+        if writer.ident is None and statement.startswith("SELECT") and "FROM audit_events" in statement:
+            writer.start()
+            writer.join(timeout=1)  # on SQLite the writer waits for the verifier's lock instead
+
+    event.listen(engine, "before_cursor_execute", commit_an_event_meanwhile)
+    try:
+        with fresh_app.app_context():
+            report = chain_report()
+    finally:
+        event.remove(engine, "before_cursor_execute", commit_an_event_meanwhile)
+        writer.join()
+    assert report["ok"], report["reason"]
+    with fresh_app.app_context():
+        assert chain_report()["events"] == 4

@@ -1,4 +1,6 @@
 """Key rotation: `reencrypt_all` moves every stored value under the new active data key."""
+import os
+
 import pytest
 from sqlalchemy import select, text
 
@@ -12,14 +14,18 @@ PHONE = "13900000071"
 
 
 @pytest.fixture
-def rotated(app):
-    """The old key kept for reading, a new one active, the same blind-index key."""
+def rotate(app):
+    """rotate() → a keyring with the old key kept for reading, a new one active, the same blind key."""
     old = app.extensions["keyring"]
-    new = crypto.Keyring(keys={**old.keys, "rotated2": crypto._b64decode(crypto.new_key())},
-                         active="rotated2", blind_key=old.blind_key)
-    crypto.configure(new)
+
+    def rotate():
+        new = crypto.Keyring(keys={**old.keys, "rotated2": os.urandom(32)}, active="rotated2",
+                             blind_key=old.blind_key)
+        crypto.configure(new)
+        return new
+
     try:
-        yield new
+        yield rotate
     finally:
         crypto.configure(old)
 
@@ -28,18 +34,20 @@ def raw(db, column: str, account_id: int) -> str:
     return db.execute(text(f"SELECT {column} FROM accounts WHERE id = :id"), {"id": account_id}).scalar_one()
 
 
-def test_rotation_reencrypts_under_the_new_key_and_keeps_values_findable(app, db, rotated):
+def test_rotation_reencrypts_under_the_new_key_and_keeps_values_findable(app, db, rotate):
     account = make_applicant(PHONE, id_number=ID_NUMBERS[1])
-    old_kid = app.extensions["keyring"].active
-    assert raw(db, "phone", account.id).startswith(old_kid + ":")
+    for phone in ("13900000072", "13900000073"):
+        make_applicant(phone)
+    assert raw(db, "phone", account.id).startswith(app.extensions["keyring"].active + ":")
+    keyring = rotate()
 
-    counts = reencrypt_all()
+    counts = reencrypt_all(batch=2)
 
-    assert counts["accounts.phone"] == 1 and counts["accounts.id_number"] == 1
+    assert counts["accounts.phone"] == 3 and counts["accounts.id_number"] == 1
     for column, plaintext in (("phone", PHONE), ("id_number", ID_NUMBERS[1])):
         stored = raw(db, column, account.id)
         assert stored.startswith("rotated2:") and plaintext not in stored
-        assert rotated.decrypt(stored) == plaintext
+        assert keyring.decrypt(stored) == plaintext
     db.expire_all()
     found = db.scalar(select(Account).where(Account.phone_index == phone_index(PHONE)))
     assert (found.id, found.phone) == (account.id, PHONE)
