@@ -107,6 +107,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SMS_HTTP_TOKEN": env_value("SMS_HTTP_TOKEN", ""),
         "SMS_SIGN_NAME": env_value("SMS_SIGN_NAME", "社会救助掌上办"),
         "SMS_TIMEOUT": float(env_value("SMS_TIMEOUT", "5")),
+        "SMS_TEMPLATE_IDS": env_value("SMS_TEMPLATE_IDS", ""),
         # WeChat
         "WECHAT_API_BASE": env_value("WECHAT_API_BASE", "https://api.weixin.qq.com"),
         "WECHAT_MINIPROGRAM_APPID": env_value("WECHAT_MINIPROGRAM_APPID", "wx-demo-miniprogram"),

@@ -14,7 +14,8 @@ def fresh_secrets() -> dict[str, str]:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return {
         "SECRET_KEY": secrets.token_urlsafe(48),
-        "JWT_PRIVATE_KEY": private.decode("ascii").strip(),
+        # One line, so it fits any environment file; the service restores the newlines.
+        "JWT_PRIVATE_KEY": private.decode("ascii").strip().replace("\n", "\\n"),
         "DATA_KEYS": f"k{secrets.token_hex(3)}:{crypto.new_key()}",
         "BLIND_INDEX_KEY": crypto.new_key(),
     }

@@ -65,16 +65,18 @@ class MemorySms:
 
 
 class HttpSms:
-    def __init__(self, url: str, token: str, sign_name: str, *, timeout: float = 5.0):
+    def __init__(self, url: str, token: str, sign_name: str, *, timeout: float = 5.0,
+                 template_ids: dict[str, str] | None = None):
         self.url = url
         self.token = token
         self.sign_name = sign_name
+        self.template_ids = template_ids or {}
         self.timeout = timeout
         # POST is retried by the outbox job, not here: a retried POST could send twice.
         self.http = http_session(retries=0)
 
     def send(self, phone: str, template: str, params: dict) -> str:
-        payload = {"PhoneNumbers": phone, "SignName": self.sign_name, "TemplateCode": template,
+        payload = {"PhoneNumbers": phone, "SignName": self.sign_name, "TemplateCode": self.template_ids.get(template, template),
                    "TemplateParam": json.dumps(params, ensure_ascii=False)}
         try:
             response = self.http.post(self.url, json=payload, timeout=self.timeout,
@@ -94,5 +96,7 @@ def make_sender(cfg: dict) -> SmsSender:
     if backend == "memory":
         return MemorySms()
     if backend == "http":
-        return HttpSms(cfg["SMS_HTTP_URL"], cfg["SMS_HTTP_TOKEN"], cfg["SMS_SIGN_NAME"], timeout=cfg["SMS_TIMEOUT"])
+        template_ids = dict(pair.split("=", 1) for pair in cfg["SMS_TEMPLATE_IDS"].split(",") if "=" in pair)
+        return HttpSms(cfg["SMS_HTTP_URL"], cfg["SMS_HTTP_TOKEN"], cfg["SMS_SIGN_NAME"], timeout=cfg["SMS_TIMEOUT"],
+                       template_ids=template_ids)
     raise ValueError(f"unknown SMS_BACKEND {backend!r}")

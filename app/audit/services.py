@@ -33,7 +33,7 @@ def record(action: str, *, actor: Actor, result: str = "ok", object_type: str | 
 
 
 def verify_chain(batch: int = 5000) -> Break | None:
-    head = session.get(AuditHead, 1)
+    head = session.get(AuditHead, 1, populate_existing=True)
     head_seq = head.seq if head else 0
 
     def rows():
@@ -44,6 +44,7 @@ def verify_chain(batch: int = 5000) -> Break | None:
             chunk = session.scalars(
                 select(AuditEvent).where(AuditEvent.seq > last, AuditEvent.seq <= head_seq + 1)
                 .order_by(AuditEvent.seq).limit(batch)
+                .execution_options(populate_existing=True)  # what the database holds, not a cached copy
             ).all()
             if not chunk:
                 return

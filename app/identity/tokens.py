@@ -32,7 +32,8 @@ class TokenSigner:
 
     @classmethod
     def from_pem(cls, private_pem: str, *, issuer: str, audience: str, ttl: int, previous_pems: str = ""):
-        private_key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
+        pem = private_pem.replace("\\n", "\n").encode("ascii")  # one-line form from `python -m app.keys`
+        private_key = serialization.load_pem_private_key(pem, password=None)
         if not isinstance(private_key, Ed25519PrivateKey):
             raise ValueError("JWT_PRIVATE_KEY must be an Ed25519 private key (PEM)")
         keys = {key_id(private_key.public_key()): private_key.public_key()}
