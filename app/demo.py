@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.common.actor import Actor
 from app.common.regions import division_level, parent_code
 from app.db import transaction
-from app.identity import services as identity
+from app.identity import staff
 from app.identity.models import Account
 from app.regions.models import Region
 from app.verification.models import PolicyParameter
@@ -85,7 +85,7 @@ def load(echo=print) -> None:
         lines = ["Demo staff log-ins (POST /api/v1/auth/staff):"]
         for username, display_name, role, region in STAFF:
             password = f"Demo-{secrets.token_urlsafe(9)}"
-            _account, secret = identity.create_staff(username=username, display_name=display_name, role=role,
+            _account, secret = staff.create_staff(username=username, display_name=display_name, role=role,
                                                      region_code=region, password=password, actor=admin_actor,
                                                      policy=policy)
             totp = f"  TOTP secret {secret} (or: flask staff totp {username})" if secret else ""

@@ -6,6 +6,7 @@ from app.common.clock import utcnow
 from app.db import session
 from app.demo import REGIONS, load_regions  # noqa: F401 — the demo tree is the test tree
 from app.identity import services as identity
+from app.identity import staff
 from app.identity.domain import Role
 from app.identity.models import Account
 
@@ -28,7 +29,7 @@ class StaffFactory:
 
     def __call__(self, role: str, region_code: str, *, username: str | None = None,
                  password: str = PASSWORD) -> Account:
-        account, secret = identity.create_staff(
+        account, secret = staff.create_staff(
             username=username or f"{role}.{next(_numbers)}", display_name=f"测试{role}", role=role,
             region_code=region_code, password=password, actor=ROOT_ACTOR,
             policy=self.app.extensions["auth_policy"])

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app import limiter
-from app.identity import schemas, services
+from app.identity import schemas, services, staff
 from app.identity.domain import Role
 from app.web import access
 from app.web.access import current_actor
@@ -118,7 +118,7 @@ class StaffAccounts(MethodView):
     @access.roles(Role.ADMIN, Role.AUDITOR)
     def get(self, query, pagination_parameters):
         """Staff accounts in my region."""
-        return services.list_staff(query, actor=current_actor(), pagination=pagination_parameters)
+        return staff.list_staff(query, actor=current_actor(), pagination=pagination_parameters)
 
     @blp.arguments(schemas.StaffCreateIn)
     @blp.response(201, schemas.StaffCreatedOut)
@@ -126,8 +126,8 @@ class StaffAccounts(MethodView):
     @access.roles(*STAFF_ADMINS)
     def post(self, body):
         """Create a staff account in my region; district and admin roles get a TOTP secret (shown once)."""
-        account, secret = services.create_staff(**body, actor=current_actor(), policy=_policy())
-        account.totp_uri = services.totp_uri(account, secret) if secret else None
+        account, secret = staff.create_staff(**body, actor=current_actor(), policy=_policy())
+        account.totp_uri = staff.totp_uri(account, secret) if secret else None
         return account, 201, {"ETag": etag(account.version)}
 
 
@@ -138,7 +138,7 @@ class StaffAccountById(MethodView):
     @access.roles(Role.ADMIN, Role.AUDITOR)
     def get(self, account_id):
         """One staff account (its ETag is needed to change it)."""
-        account = services.get_staff(account_id, actor=current_actor())
+        account = staff.get_staff(account_id, actor=current_actor())
         return account, 200, {"ETag": etag(account.version)}
 
     @blp.arguments(schemas.StaffUpdateIn)
@@ -148,5 +148,5 @@ class StaffAccountById(MethodView):
     @access.roles(*STAFF_ADMINS)
     def patch(self, body, account_id):
         """Move, re-role, rename or disable a worker (If-Match required); effective on their next request."""
-        account = services.update_staff(account_id, body, expected_version=required_version(), actor=current_actor())
+        account = staff.update_staff(account_id, body, expected_version=required_version(), actor=current_actor())
         return account, 200, {"ETag": etag(account.version)}

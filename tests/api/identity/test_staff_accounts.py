@@ -1,10 +1,8 @@
 """Staff administration: region scope in the query, ETag/If-Match, moves take effect at once."""
 import json
 
-import pyotp
 import pytest
 
-from app.identity.models import Account
 from tests.factories import BAOJI, DUANJIA, FUFENG, GAOJIA, QINGLONG, WEIBIN
 
 NEW_WORKER = {"username": "new.worker", "display_name": "新经办人", "role": "village_worker",
