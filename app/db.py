@@ -1,4 +1,5 @@
 """The database: declarative base with named constraints, the session, encrypted columns."""
+import logging
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -16,6 +17,8 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+log = logging.getLogger(__name__)
 
 # 64-bit keys on PostgreSQL; SQLite only auto-increments INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -106,10 +109,13 @@ def after_commit(callback) -> None:
 
 
 def commit() -> None:
+    """Commit, then run the after-commit callbacks; their failures never undo the commit."""
     session.commit()
-    callbacks = session.info.pop("after_commit", [])
-    for callback in callbacks:
-        callback()
+    for callback in session.info.pop("after_commit", []):
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 — a queue outage: the outbox sweep delivers later
+            log.exception("after-commit callback failed")
 
 
 def rollback() -> None:

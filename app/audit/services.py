@@ -14,10 +14,8 @@ def record(action: str, *, actor: Actor, result: str = "ok", object_type: str | 
     """Append one event in the caller's transaction; never personal data in `detail`."""
     # The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) first, so
     # concurrent writers queue here and the chain stays linear.
-    bumped = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    if bumped.rowcount == 0:
-        session.add(AuditHead(id=1, seq=1, last_hash=GENESIS))
-        session.flush()
+    # The head row is created by the migration, so there is never a race to insert it.
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
     head = session.execute(select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == 1)).one()
     event = AuditEvent(
         seq=head.seq, occurred_at=utcnow(),
@@ -32,32 +30,43 @@ def record(action: str, *, actor: Actor, result: str = "ok", object_type: str | 
     return event
 
 
-def verify_chain(batch: int = 5000) -> Break | None:
+def _read_head() -> tuple[int, str]:
     head = session.get(AuditHead, 1, populate_existing=True)
-    head_seq = head.seq if head else 0
+    return (head.seq, head.last_hash) if head else (0, GENESIS)
+
+
+def verify_chain(batch: int = 5000) -> Break | None:
+    """Scan every event, then compare with the head read *after* the scan.
+
+    Reading the head last means events committed during the scan are either
+    scanned or not yet counted by the head; the scan goes on while the head
+    keeps moving, so a busy system is never reported broken.
+    """
+    final_head: dict = {}
 
     def rows():
-        # Events committed after the head was read are not part of what is being verified,
-        # except one beyond the head that is already there when the scan reaches it.
-        last = 0
+        last, seen_head = 0, None
         while True:
             chunk = session.scalars(
-                select(AuditEvent).where(AuditEvent.seq > last, AuditEvent.seq <= head_seq + 1)
-                .order_by(AuditEvent.seq).limit(batch)
+                select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
                 .execution_options(populate_existing=True)  # what the database holds, not a cached copy
             ).all()
-            if not chunk:
-                return
             for event in chunk:
                 yield event.id, event.seq, event.prev_hash, event.hash, event.chained_fields()
-            last = chunk[-1].seq
+            if chunk:
+                last = chunk[-1].seq
+                continue
+            head = _read_head()
+            if head[0] <= last or head == seen_head:
+                final_head["value"] = head
+                return
+            seen_head = head
 
-    return find_break(rows(), head_seq, head.last_hash if head else GENESIS)
+    return find_break(rows(), read_head=lambda: final_head["value"])
 
 
 def count_events() -> int:
-    head = session.get(AuditHead, 1)
-    return head.seq if head else 0
+    return _read_head()[0]
 
 
 def chain_report() -> dict:

@@ -75,7 +75,12 @@ def begin() -> Response | None:
 def remember(response: Response) -> None:
     """Store the response that is about to be committed with its side effects."""
     record = g.pop("idempotency_record", None)
-    if record is None or response.direct_passthrough:
+    if record is None:
+        return
+    if response.status_code >= 400 or response.direct_passthrough:
+        # A refusal that still commits (a failed log-in, a send limit) is not the outcome
+        # the key stands for: free the key so the retry is judged afresh.
+        session.delete(record)
         return
     record.status_code = response.status_code
     record.response_body = response.get_data(as_text=True)

@@ -52,3 +52,12 @@ def test_rotation_reencrypts_under_the_new_key_and_keeps_values_findable(app, db
     found = db.scalar(select(Account).where(Account.phone_index == phone_index(PHONE)))
     assert (found.id, found.phone) == (account.id, PHONE)
     assert reencrypt_all()["accounts.phone"] == 0
+
+
+def test_cli_reencrypt_reports_what_it_moved(app, db, rotate):
+    account = make_applicant("13900000074")
+    rotate()
+    result = app.test_cli_runner().invoke(args=["keys", "reencrypt"])
+    assert result.exit_code == 0, result.output
+    assert "accounts.phone: 1 values re-encrypted" in result.output
+    assert raw(db, "phone", account.id).startswith("rotated2:")

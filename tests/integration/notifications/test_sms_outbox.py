@@ -31,11 +31,23 @@ def test_message_reaches_the_provider_in_the_send_sms_shape(fake_sms, provider):
          "params": {"code": "123456", "minutes": 5}}]
 
 
+def test_template_goes_out_under_the_providers_template_id(fake_sms):
+    sender = HttpSms(fake_sms.url + "/sms/send", SMS_TOKEN, "社会救助掌上办", template_ids={"otp": "SMS_0001"})
+    sender.send("13900000087", "otp", {"code": "123456", "minutes": 5})
+    assert [m["template"] for m in received(fake_sms, "13900000087")] == ["SMS_0001"]
+
+
 def test_wrong_token_is_a_failed_send(fake_sms):
     sender = HttpSms(fake_sms.url + "/sms/send", "not-the-token", "社会救助掌上办", timeout=2)
     with pytest.raises(SmsFailed, match="401"):
         sender.send("13900000082", "otp", {"code": "123456", "minutes": 5})
     assert received(fake_sms, "13900000082") == []
+
+
+def test_unreachable_provider_is_a_failed_send():
+    sender = HttpSms("http://127.0.0.1:1/sms/send", SMS_TOKEN, "社会救助掌上办", timeout=2)
+    with pytest.raises(SmsFailed, match="ConnectionError"):
+        sender.send("13900000088", "otp", {"code": "123456", "minutes": 5})
 
 
 def test_provider_failure_is_retried_then_sent(db, fake_sms, provider):

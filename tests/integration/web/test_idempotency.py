@@ -13,9 +13,8 @@ from app.notifications.models import OutboxMessage
 OTP = "/api/v1/auth/otp"
 
 
-def send_otp(app, phone: str, key: str, client=None):
-    client = client or app.test_client()
-    return client.post(OTP, json={"phone": phone}, headers={"Idempotency-Key": key})
+def send_otp(app, phone: str, key: str):
+    return app.test_client().post(OTP, json={"phone": phone}, headers={"Idempotency-Key": key})
 
 
 def rows(app, model) -> int:

@@ -14,7 +14,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from app.identity.tokens import InvalidToken, TokenSigner, hash_token, key_id, new_refresh_token
 
 KEY, OLD_KEY, OLDER_KEY, STRANGER = (Ed25519PrivateKey.generate() for _ in range(4))
-NOW = int(datetime.now(timezone.utc).timestamp())
+def now() -> int:
+    # Read at each use: the suite runs these long after import.
+    return int(datetime.now(timezone.utc).timestamp())
 DROP = object()
 
 
@@ -35,7 +37,7 @@ def signer(previous=(OLD_KEY, OLDER_KEY)) -> TokenSigner:
 
 def claims(**changes) -> dict:
     base = {"iss": "shjz", "aud": "shjz-api", "sub": "42", "sid": "s-1", "role": "village_worker",
-            "typ": "access", "jti": "j-1", "iat": NOW, "nbf": NOW, "exp": NOW + 900}
+            "typ": "access", "jti": "j-1", "iat": now(), "nbf": now(), "exp": now() + 900}
     base.update(changes)
     return {name: value for name, value in base.items() if value is not DROP}
 
@@ -115,8 +117,8 @@ def test_previous_key_is_refused_once_dropped_from_the_list():
     pytest.param(hs256_with_public_pem, id="HS256 keyed with the public PEM"),
     pytest.param(rs256_with_real_kid, id="RS256 by an attacker's key"),
     pytest.param(with_role_changed, id="role claim changed"),
-    pytest.param(lambda: signed(exp=NOW - 60), id="expired"),
-    pytest.param(lambda: signed(nbf=NOW + 60), id="not yet valid"),
+    pytest.param(lambda: signed(exp=now() - 60), id="expired"),
+    pytest.param(lambda: signed(nbf=now() + 60), id="not yet valid"),
     pytest.param(lambda: signed(aud="other-api"), id="wrong audience"),
     pytest.param(lambda: signed(iss="someone-else"), id="wrong issuer"),
     pytest.param(lambda: signed(sid=DROP), id="no sid"),
