@@ -69,7 +69,7 @@ class AuthSession(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
-    method: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     idle_timeout: Mapped[int] = mapped_column(Integer)

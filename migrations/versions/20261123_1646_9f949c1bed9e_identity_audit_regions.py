@@ -168,7 +168,7 @@ def upgrade() -> None:
     op.create_table('auth_sessions',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('method', sa.String(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('idle_timeout', sa.Integer(), nullable=False),
