@@ -34,7 +34,7 @@ test: $(STAMP)
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on $$(echo $$TEST_DATABASE_URL | sed 's#//[^@]*@#//#')"; \
-		$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/api tests/migrations; \
+		$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/api tests/migrations tests/privacy; \
 	fi
 
 clean:
