@@ -26,7 +26,7 @@ run: $(STAMP)
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python -m app.devservers --port 5101 & \
 	$(BIN)/huey_consumer app.jobs.huey --workers 2 --worker-type thread --quiet & \
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 wsgi:app
 
 # SQLite always; PostgreSQL (and Redis) as well when TEST_DATABASE_URL (and REDIS_URL) are set.
 test: $(STAMP)
