@@ -1,30 +1,52 @@
-"""JSON logs on stderr, with a last line of defence against personal data."""
+"""JSON logs on stderr, with personal data redacted from every record before any handler sees it."""
 import logging
 import re
 import sys
 
 from pythonjsonlogger.json import JsonFormatter
 
-# ID numbers and mobile numbers, wherever they slip into a message or an argument.
+# ID numbers and mobile numbers, wherever they slip into a message, an argument or a traceback.
 PERSONAL = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
+REDACTED = "[redacted]"
+_base_factory = logging.getLogRecordFactory()
 
 
-class RedactPersonalData(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
+def redact(text: str) -> str:
+    return PERSONAL.sub(REDACTED, text)
+
+
+def _redacting_factory(*args, **kwargs) -> logging.LogRecord:
+    """Messages, arguments and tracebacks are cleaned when the record is made."""
+    record = _base_factory(*args, **kwargs)
+    try:
         message = record.getMessage()
-        if PERSONAL.search(message):
-            record.msg, record.args = PERSONAL.sub("[redacted]", message), ()
+    except Exception:  # noqa: BLE001 — a malformed call must not break logging
+        return record
+    if PERSONAL.search(message):
+        record.msg, record.args = redact(message), ()
+    if record.exc_info:
+        # Exception texts can carry a value that was being processed; keep only the cleaned text.
+        record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        record.exc_info = None
+    return record
+
+
+class RedactExtras(logging.Filter):
+    """`extra=` fields are added after the record is made: clean them at the handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
         for key, value in list(vars(record).items()):
-            if isinstance(value, str) and key not in {"msg", "message"} and PERSONAL.search(value):
-                setattr(record, key, PERSONAL.sub("[redacted]", value))
+            if isinstance(value, str) and PERSONAL.search(value):
+                setattr(record, key, redact(value))
         return True
 
 
 def configure(level: str = "INFO", stream=None) -> None:
+    logging.setLogRecordFactory(_redacting_factory)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
                                        rename_fields={"asctime": "time", "levelname": "level"}))
-    handler.addFilter(RedactPersonalData())
+    handler.addFilter(RedactExtras())
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_shjz", False):
