@@ -7,6 +7,7 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.routing import IntegerConverter
 
 from app.errors import http_error_response
+from app.web.schemas import DecimalString
 
 MAX_ID = 2**63 - 1
 
@@ -58,6 +59,7 @@ def init_app(app) -> Api:
         },
     )
     api = Api(app)
+    api.register_field(DecimalString, "string", None)
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 
     @app.get("/api/docs/assets/<path:filename>", endpoint="swagger_ui_assets")

@@ -115,11 +115,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "WECHAT_OA_APPID": env_value("WECHAT_OA_APPID", "wx-demo-official-account"),
         "WECHAT_OA_SECRET": env_value("WECHAT_OA_SECRET", "demo-official-account-secret"),
         "WECHAT_TIMEOUT": float(env_value("WECHAT_TIMEOUT", "5")),
+        "WECHAT_NOTICE_TEMPLATE": env_value("WECHAT_NOTICE_TEMPLATE", "demo-notice-template"),
         # HTTP behaviour
         "RATELIMIT_DEFAULT": env_value("RATELIMIT_DEFAULT", "300 per minute"),
         "RATELIMIT_LOGIN": env_value("RATELIMIT_LOGIN", "20 per minute"),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 11 * 1024 * 1024),
         "MAX_JSON_BYTES": _int("MAX_JSON_BYTES", 2 * 1024 * 1024),
+        "UPLOAD_DIR": env_value("UPLOAD_DIR", str(instance / "uploads")),
         "IDEMPOTENCY_TTL": _int("IDEMPOTENCY_TTL", 86400),
         "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 184),
     }

@@ -100,6 +100,8 @@ def paginate(query, pagination) -> list:
     """One page of a select; the total goes to flask-smorest's X-Pagination header."""
     pagination.item_count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     offset = (pagination.page - 1) * pagination.page_size
+    if offset >= pagination.item_count:  # past the end (or a page number too big for OFFSET)
+        return []
     return list(session.scalars(query.limit(pagination.page_size).offset(offset)))
 
 

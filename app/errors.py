@@ -58,7 +58,13 @@ FIELD_MESSAGES = {
 }
 
 
+# Upload refusals say which kind they are; HTTP has a status for each.
+STATUS_HINTS = {"too_large": 413, "unsupported": 415, "invalid": 422}
+
+
 def status_of(error: domain.DomainError) -> int:
+    if getattr(error, "status_hint", None) in STATUS_HINTS:
+        return STATUS_HINTS[error.status_hint]
     for cls in type(error).__mro__:
         if cls in STATUS_OF:
             return STATUS_OF[cls]

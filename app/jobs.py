@@ -54,13 +54,15 @@ def queue_ping() -> bool:
     return True
 
 
-@huey.task(retries=5, retry_delay=20)
+# Back-off: huey retries at a fixed delay, so the delay is generous; the sweep catches the rest.
+@huey.task(retries=5, retry_delay=30)
 def deliver_message(message_id: int):
     from app.notifications.services import deliver_message as deliver
 
     with app_context():
         with transaction():
-            status = deliver(message_id, sender=current_app.extensions["sms"])
+            status = deliver(message_id, sender=current_app.extensions["sms"], wechat=current_app.extensions["wechat"],
+                             wechat_template=current_app.config["WECHAT_NOTICE_TEMPLATE"])
     if status == "retry":
         raise RetryTask("SMS provider failed")
     return status

@@ -1,5 +1,7 @@
 """Every model imported once, so the metadata is complete (Alembic, tests)."""
+from app.applications import models as _applications  # noqa: F401
 from app.audit import models as _audit  # noqa: F401
+from app.authorizations import models as _authorizations  # noqa: F401
 from app.db import Base
 from app.identity import models as _identity  # noqa: F401
 from app.notifications import models as _notifications  # noqa: F401

@@ -65,3 +65,26 @@ def age(model, seconds: float, *columns: str, **filters) -> None:
         for column in columns:
             setattr(row, column, getattr(row, column) - timedelta(seconds=seconds))
     session.commit()
+
+
+def member(name="张三", id_number=ID_NUMBERS[1], relation="self", phone="13800000001", **extra) -> dict:
+    return {"name": name, "id_number": id_number, "relation": relation, "phone": phone, "lives_together": True,
+            "hukou_type": "rural", "hukou_region_code": extra.pop("hukou_region_code", QINGLONG),
+            "employment": "farming", **extra}
+
+
+def application_payload(region=QINGLONG, members=None, **extra) -> dict:
+    members = members or [member(hukou_region_code=region)]
+    return {"assistance_type": "dibao_rural", "region_code": region, "reason": "因病致贫，无力维持基本生活",
+            "household": {"members": members},
+            "declared": {"incomes": [{"member_index": 0, "kind": "wages", "monthly_amount": "300.00"}]}, **extra}
+
+
+def make_application(account: Account, region=QINGLONG, **extra):
+    """A draft through the real service (household, encryption, events)."""
+    from app.applications import services as applications
+
+    actor = Actor(account_id=account.id, role="applicant")
+    application = applications.create_application(application_payload(region, **extra), actor=actor)
+    session.commit()
+    return application

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 TEMPLATES = {
     "otp": "您的验证码是{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。",
+    "notice": "{body}",
 }
 
 

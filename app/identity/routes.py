@@ -110,6 +110,15 @@ def bind_identity(body):
     return services.bind_identity(body["name"], body["id_number"], actor=current_actor())
 
 
+@blp.get("/me/messages")
+@blp.response(200, schemas.MessageOut(many=True))
+@blp.paginate()
+@access.any_user
+def my_messages(pagination_parameters):
+    """In-app copies of every notification sent to me, newest first."""
+    return services.my_messages(actor=current_actor(), pagination=pagination_parameters)
+
+
 @blp.route("/staff/accounts")
 class StaffAccounts(MethodView):
     @blp.arguments(schemas.StaffQuery, location="query")

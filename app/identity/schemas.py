@@ -84,3 +84,13 @@ class StaffUpdateIn(BaseSchema):
 class StaffQuery(BaseSchema):
     role = fields.String(validate=validate.OneOf(sorted(STAFF_ROLES)))
     region_code = fields.String(validate=validate.Regexp(r"^\d{12}$"))
+
+
+class MessageOut(BaseSchema):
+    id = fields.Integer()
+    kind = fields.String()
+    title = fields.String()
+    body = fields.String()
+    application_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)

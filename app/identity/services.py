@@ -15,11 +15,11 @@ from app.common.actor import Actor, Principal
 from app.common.clock import utcnow
 from app.common.errors import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts
 from app.common.idnumber import normalize_id_number, normalize_phone
-from app.db import session
+from app.db import paginate, session
 from app.identity.domain import TOTP_REQUIRED, OtpPurpose, Role, new_otp_code, parse_send_limits
 from app.identity.models import Account, AuthSession, LoginFailure, OtpCode, RefreshToken, WechatIdentity
 from app.identity.tokens import InvalidToken, TokenSigner, hash_token, new_refresh_token
-from app.notifications.services import queue_sms
+from app.notifications.services import inbox, queue_sms
 
 LAST_SEEN_GRANULARITY = 60
 
@@ -410,3 +410,7 @@ def bind_identity(name: str, id_number: str, *, actor: Actor) -> Account:
     account.updated_at = now
     audit.record("identity.bind", actor=actor, object_type="account", object_id=account.id)
     return account
+
+
+def my_messages(*, actor: Actor, pagination) -> list:
+    return paginate(inbox(actor.account_id), pagination)

@@ -6,9 +6,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.adapters.sms import SmsFailed, SmsSender
-from app.common.clock import utcnow
+from app.adapters.wechat import WechatDeliveryFailed, WechatRecipientUnavailable
+from app.common.clock import CHINA_TZ, utcnow
+from app.common.masking import mask_phone
 from app.db import after_commit, session
-from app.notifications.models import OutboxMessage
+from app.identity.models import Account, WechatIdentity
+from app.notifications.models import Message, OutboxMessage
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -23,20 +26,44 @@ def configure_dispatch(dispatch) -> None:
     _dispatch = dispatch
 
 
-def queue_sms(phone: str, template: str, params: dict, *, ttl_seconds: int) -> OutboxMessage:
+NOTICE_TTL = 7 * 86400
+TITLES = {"application": "申请进度通知", "staff": "待办提醒"}
+
+
+def _queue(channel: str, template: str, payload: dict, *, ttl_seconds: int) -> OutboxMessage:
     """The message goes to the job queue only once the transaction has committed."""
     now = utcnow()
-    message = OutboxMessage(channel="sms", template=template, created_at=now,
+    message = OutboxMessage(channel=channel, template=template, created_at=now,
                             expires_at=now + timedelta(seconds=ttl_seconds),
-                            payload=json.dumps({"phone": phone, "params": params}, ensure_ascii=False))
+                            payload=json.dumps(payload, ensure_ascii=False))
     session.add(message)
     session.flush()
     after_commit(lambda: _dispatch(message.id))
     return message
 
 
-def deliver_message(message_id: int, *, sender: SmsSender) -> str:
-    """Send one pending message; returns its status, "retry" when the provider failed."""
+def queue_sms(phone: str, template: str, params: dict, *, ttl_seconds: int) -> OutboxMessage:
+    return _queue("sms", template, {"phone": phone, "params": params}, ttl_seconds=ttl_seconds)
+
+
+def notify(account_id: int, kind: str, body: str, *, application_id: int | None = None) -> Message:
+    """An inbox copy now, and a WeChat subscribe message (SMS if that fails) after commit."""
+    title = TITLES.get(kind.split(".")[0], "通知")
+    message = Message(account_id=account_id, kind=kind, title=title, body=body, application_id=application_id,
+                      created_at=utcnow())
+    session.add(message)
+    session.flush()
+    _queue("notice", kind, {"account_id": account_id, "message_id": message.id, "title": title, "body": body},
+           ttl_seconds=NOTICE_TTL)
+    return message
+
+
+def inbox(account_id: int):
+    return select(Message).where(Message.account_id == account_id).order_by(Message.id.desc())
+
+
+def deliver_message(message_id: int, *, sender: SmsSender, wechat=None, wechat_template: str = "") -> str:
+    """Send one pending message; returns its status, "retry" when the channel failed."""
     message = session.get(OutboxMessage, message_id, with_for_update=True)
     if message is None or message.status != "pending":
         return message.status if message else "missing"
@@ -47,14 +74,43 @@ def deliver_message(message_id: int, *, sender: SmsSender) -> str:
     payload = json.loads(message.payload)
     message.attempts += 1
     try:
-        sender.send(payload["phone"], message.template, payload["params"])
-    except SmsFailed as exc:
+        if message.channel == "sms":
+            sender.send(payload["phone"], message.template, payload["params"])
+        else:
+            _deliver_notice(payload, sender=sender, wechat=wechat, template_id=wechat_template)
+    except (SmsFailed, WechatDeliveryFailed) as exc:
         message.last_error = str(exc)[:200]
         if message.attempts >= MAX_ATTEMPTS:
             message.status = "failed"
         return "retry" if message.status == "pending" else message.status
+    except NoChannel as exc:
+        message.status, message.last_error = "failed", str(exc)
+        return message.status
     message.status, message.sent_at, message.last_error = "sent", utcnow(), None
     return message.status
+
+
+class NoChannel(Exception):
+    """Neither WeChat nor a phone: the inbox copy is all the person gets."""
+
+
+def _deliver_notice(payload: dict, *, sender: SmsSender, wechat, template_id: str) -> None:
+    account = session.get(Account, payload["account_id"])
+    identity = session.scalar(select(WechatIdentity).where(WechatIdentity.account_id == account.id)
+                              .order_by(WechatIdentity.channel).limit(1))
+    if identity is not None and wechat is not None:
+        try:
+            wechat.send_subscribe_message(identity.channel, identity.openid, template_id, {
+                "thing1": payload["title"][:20], "thing2": payload["body"][:20],
+                "time3": utcnow().astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"),
+            })
+            return
+        except WechatRecipientUnavailable:
+            pass  # not subscribed or refused: the SMS below is the fallback
+    if not account.phone:
+        raise NoChannel("no WeChat subscription and no phone")
+    log.info("notice by SMS", extra={"phone": mask_phone(account.phone)})
+    sender.send(account.phone, "notice", {"body": payload["body"]})
 
 
 def stalled_message_ids(*, older_than_seconds: int = 60, limit: int = 100) -> list[int]:

@@ -3,7 +3,7 @@ from datetime import date
 
 from marshmallow import fields, validate
 
-from app.web.schemas import BaseSchema
+from app.web.schemas import BaseSchema, DecimalString
 
 
 class StandardsQuery(BaseSchema):
@@ -13,7 +13,7 @@ class StandardsQuery(BaseSchema):
 
 class ParameterOut(BaseSchema):
     name = fields.String()
-    value = fields.Decimal(as_string=True, places=2)
+    value = DecimalString()
     effective_from = fields.Date()
     region_code = fields.String(metadata={"description": "the division that set it (inherited downwards)"})
     source = fields.String(allow_none=True)

@@ -1,4 +1,6 @@
 """Base schemas: unknown fields and NUL characters refused, with the field named."""
+import re
+
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from app.common.idnumber import id_number_problem, normalize_id_number, normalize_phone, phone_problem
@@ -54,6 +56,21 @@ class Phone(fields.String):
         if problem := phone_problem(text):
             raise ValidationError(problem)
         return normalize_phone(text)
+
+
+class DecimalString(fields.Decimal):
+    """A decimal as a JSON string with at most two places ("630.00"): JSON numbers are floats, refused."""
+
+    PATTERN = r"^\d{1,10}(\.\d{1,2})?$"
+
+    def __init__(self, **kwargs):
+        metadata = {"pattern": self.PATTERN, "example": "630.00", **kwargs.pop("metadata", {})}
+        super().__init__(places=2, as_string=True, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not re.match(self.PATTERN, value):
+            raise ValidationError("应为字符串形式的金额或数值，最多两位小数，如 \"630.00\"")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 PersonName = lambda **kw: fields.String(validate=validate.Regexp(  # noqa: E731

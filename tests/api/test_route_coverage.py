@@ -3,20 +3,25 @@
 A new route fails here until it declares who may call it, and a new route with
 an object id fails until it shows that staff of another region get a 404.
 """
+import io
 import re
 
 import pytest
 
 from app.web.access import PUBLIC, access_rule
-from tests.factories import GAOJIA, QINGLONG
+from app.applications.models import Document
+from app.db import session
+from tests.factories import GAOJIA, QINGLONG, make_application
 
 PUBLIC_ENDPOINTS = {
     "static", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_ui_assets",
     "health.healthz", "health.readyz",
     "identity.wechat_login", "identity.send_otp", "identity.verify_otp", "identity.staff_login",
     "identity.refresh", "regions.list_regions", "regions.get_region", "policy.standards",
+    "applications.commitment",
 }
-SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css"}
+SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css", "application_id": "1",
+               "document_id": "1"}
 
 
 def routes(app):
@@ -53,15 +58,37 @@ def test_every_guarded_route_refuses_anonymous_callers(app, client):
     assert checked >= 8
 
 
-# Each route that takes an object id: how to make an object in 高家村 (渭滨区) and
-# which role may read it, to show that the same role in 扶风县 gets a 404.
-def _staff_object(staff):
-    return staff("village_worker", GAOJIA).id
+# Each route that takes an object id: how to make an object in 高家村 (渭滨区), to show that
+# callers outside it get a 404 where their role may call the route at all (a 403 otherwise).
+def _staff_object(ctx):
+    return {"account_id": ctx["staff"]("village_worker", GAOJIA).id}
 
 
-SCOPED_OBJECTS = {
-    "identity.StaffAccountById": ("admin", _staff_object, "account_id"),
-}
+def _application_object(ctx):
+    owner = ctx["applicant"]("13800000077")
+    application = make_application(owner, region=GAOJIA)
+    document = Document(application_id=application.id, kind="id_card", content_type="image/png", size=1,
+                        sha256="0" * 64, storage_key=f"test/{application.id}.png", uploaded_at=application.created_at,
+                        uploaded_by=owner.id)
+    session.add(document)
+    session.commit()
+    return {"application_id": application.id, "document_id": document.id}
+
+
+APPLICATION_ROUTES = ("ApplicationById", "Documents", "download_document", "submit", "withdraw",
+                      "application_timeline", "application_authorizations")
+SCOPED_OBJECTS = {"identity.StaffAccountById": _staff_object,
+                  **{f"applications.{name}": _application_object for name in APPLICATION_ROUTES}}
+
+
+def valid_body(endpoint: str, method: str) -> dict:
+    """A body that passes validation, so the answer is about access, not shape."""
+    if endpoint == "applications.submit":
+        return {"json": {"commitment_accepted": True}}
+    if endpoint == "applications.Documents" and method == "POST":
+        return {"data": {"kind": "id_card", "file": (io.BytesIO(b"not checked before access"), "a.png")},
+                "content_type": "multipart/form-data"}
+    return {"json": {}}
 
 
 def test_every_object_route_is_in_the_scope_table(app):
@@ -70,16 +97,18 @@ def test_every_object_route_is_in_the_scope_table(app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(SCOPED_OBJECTS))
-def test_staff_of_another_region_get_404_for_every_method(app, client, staff, auth, endpoint):
-    role, make, arg = SCOPED_OBJECTS[endpoint]
-    object_id = make(staff)
-    outsider = staff(role, "610324000000")  # 扶风县: not where the object lives
-    insider = staff(role, "610302000000")   # 渭滨区: where it lives
+def test_callers_outside_the_objects_region_get_404(app, client, staff, applicant, auth, endpoint):
+    ids = SCOPED_OBJECTS[endpoint]({"staff": staff, "applicant": applicant})
+    outsiders = [staff(role, region) for role, region in
+                 (("admin", "610324000000"), ("village_worker", QINGLONG), ("auditor", "610324000000"))]
+    outsiders.append(applicant("13800000078"))
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    url = url_for_rule(rule, **{arg: object_id})
-    for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-        headers = auth(outsider) | {"If-Match": '"v1"'}
-        response = client.open(url, method=method, json={}, headers=headers)
-        assert response.status_code == 404, f"{method} {url} by an outsider answered {response.status_code}"
-    assert client.get(url, headers=auth(insider)).status_code == 200
-    assert QINGLONG  # the tree used above is the demo tree
+    url = url_for_rule(rule, **ids)
+    with app.test_request_context():
+        rules = {method: access_rule(endpoint, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    for method, allowed in sorted(rules.items()):
+        for outsider in outsiders:
+            response = client.open(url, method=method, headers=auth(outsider) | {"If-Match": '"v1"'},
+                                   **valid_body(endpoint, method))
+            expected = 404 if outsider.role in allowed else 403
+            assert response.status_code == expected, f"{method} {url} by {outsider.role}: {response.status_code}"

@@ -1,0 +1,84 @@
+"""File storage for uploads behind one interface; the local backend keeps files on disk under a root."""
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Protocol
+from uuid import uuid4
+
+from app.common.clock import utcnow
+
+# Keys are chosen by the server (new_key), never taken from a client's file name. A segment may
+# not start with "." so that "..", "." and our own temp files can never be addressed.
+_KEY = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
+
+
+class StorageMissing(LookupError):
+    """No object is stored under the key."""
+
+
+class Storage(Protocol):
+    def put(self, key: str, content: bytes, content_type: str) -> None: ...
+
+    def get(self, key: str) -> bytes: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+def new_key(prefix: str, extension: str) -> str:
+    """A fresh key such as "evidence/2025/03/<uuid4 hex>.jpg"; month folders keep directories small."""
+    now = utcnow()
+    return check_key(f"{prefix}/{now:%Y}/{now:%m}/{uuid4().hex}.{extension}")
+
+
+def check_key(key: str) -> str:
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        raise ValueError(f"invalid storage key: {key!r}")
+    return key
+
+
+class LocalStorage:
+    """Files under `root`: directories 0700, files 0600, each written atomically."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def put(self, key: str, content: bytes, content_type: str) -> None:
+        path = self._path(key)
+        self._make_dirs(path.parent)
+        # mkstemp creates the file 0600; os.replace makes it appear whole or not at all.
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(content)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError) as exc:
+            raise StorageMissing(key) from exc
+
+    def delete(self, key: str) -> None:
+        """Deleting a key that is not there is not an error, so a retried delete succeeds."""
+        self._path(key).unlink(missing_ok=True)
+
+    def _path(self, key: str) -> Path:
+        path = self.root / check_key(key)
+        # Belt and braces: a symlinked directory must not lead out of the root either.
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"invalid storage key: {key!r}")
+        return path
+
+    def _make_dirs(self, directory: Path) -> None:
+        # os.makedirs gives only the leaf the mode; intermediate levels would get 0777 & ~umask.
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        level = self.root
+        for part in directory.relative_to(self.root).parts:
+            level = level / part
+            level.mkdir(mode=0o700, exist_ok=True)

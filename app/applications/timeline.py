@@ -1,0 +1,81 @@
+"""The applicant's view of a case: events in plain words, the stage, its deadline in working days."""
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.applications.domain import (CLOSED, NATIONAL_TIME_LIMITS, NEXT_STEP, SMALL_TEMPORARY_DAYS, STAGE_TEXT,
+                                     WAITING, AssistanceType, Status, authorization_progress, time_limit_name)
+from app.applications.models import Application, CalendarDay
+from app.applications.services import get_application, today_in_china
+from app.authorizations.models import Authorization
+from app.common.actor import Actor
+from app.common.clock import CHINA_TZ
+from app.common.workdays import WorkCalendar
+from app.db import session
+from app.verification.services import standards_in_force
+
+
+def load_calendar() -> WorkCalendar:
+    """The statutory calendar, with the arrangements an admin loaded for years it does not cover."""
+    return WorkCalendar({row.day: row.is_workday for row in session.scalars(select(CalendarDay))})
+
+
+def china_date(moment) -> date:
+    return moment.astimezone(CHINA_TZ).date()
+
+
+def time_limit(application: Application, on: date) -> int:
+    parameters = {p.name: p.value for p in standards_in_force(application.region_code, on)["parameters"]}
+    small_limit = parameters.get("temporary_small_limit")
+    if (application.assistance_type == AssistanceType.TEMPORARY and application.requested_amount is not None
+            and small_limit is not None and application.requested_amount <= small_limit):
+        return SMALL_TEMPORARY_DAYS
+    configured = parameters.get(time_limit_name(application.assistance_type))
+    return int(configured) if configured is not None else NATIONAL_TIME_LIMITS[AssistanceType(application.assistance_type)]
+
+
+def paused_intervals(application: Application, today: date) -> list[tuple[date, date]]:
+    """The clock stops from a return until the applicant resubmits (or until today, while returned)."""
+    intervals, started = [], None
+    for event in application.events:
+        if event.to_status == Status.RETURNED:
+            started = china_date(event.occurred_at)
+        elif event.to_status == Status.RESUBMITTED and started is not None:
+            intervals.append((started, china_date(event.occurred_at)))
+            started = None
+    if started is not None:
+        intervals.append((started, today))
+    return intervals
+
+
+def authorization_counts(application_id: int) -> tuple[int, int]:
+    done = Authorization.status.in_(["signed", "confirmed"])
+    total, signed = session.execute(select(func.count(), func.count().filter(done))
+                                    .where(Authorization.application_id == application_id)).one()
+    return signed, total
+
+
+def timeline(application_id: int, *, actor: Actor) -> dict:
+    application = get_application(application_id, actor=actor)
+    status = Status(application.status)
+    today = today_in_china()
+    deadline = days_left = None
+    calendar = load_calendar()
+    if application.submitted_at is not None and status not in CLOSED:
+        start = china_date(application.submitted_at)
+        deadline = calendar.deadline(start, time_limit(application, start),
+                                     paused=paused_intervals(application, today))
+        days_left = calendar.working_days_left(today, deadline)
+    stage_text = STAGE_TEXT[status]
+    if status == Status.AUTHORIZING:
+        stage_text += "（" + authorization_progress(*authorization_counts(application.id)) + "）"
+    warnings = [f"{year}年的法定节假日安排尚未导入，期限暂按周一至周五计算" for year in sorted(calendar.uncovered_years)]
+    return {
+        "application_id": application.id, "status": status.value, "stage": stage_text,
+        "deadline": deadline, "working_days_left": days_left,
+        "overdue": deadline is not None and today > deadline,
+        "clock_paused": status == Status.RETURNED,
+        "next_step": NEXT_STEP.get(status, WAITING),
+        "events": [{"at": event.occurred_at, "kind": event.kind, "text": event.text} for event in application.events],
+        "warnings": warnings,
+    }
