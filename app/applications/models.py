@@ -65,7 +65,7 @@ class Application(Base):
         CheckConstraint("tekun_care IS NULL OR tekun_care IN ('centralized', 'dispersed')", name="tekun_care"),
         CheckConstraint("temporary_kind IS NULL OR temporary_kind IN ('emergency', 'expenditure')",
                         name="temporary_kind"),
-        CheckConstraint("status = 'draft' OR (snapshot IS NOT NULL AND commitment_sha256 IS NOT NULL)",
+        CheckConstraint("status IN ('draft', 'withdrawn') OR (snapshot IS NOT NULL AND commitment_sha256 IS NOT NULL)",
                         name="submitted_is_frozen"),
         # One open application per household and type.
         Index("uq_applications_open_per_type", "household_id", "assistance_type", unique=True,

@@ -71,7 +71,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("assistance_type IN ('dibao_urban', 'dibao_rural', 'tekun', 'low_income', 'temporary')", name=op.f('ck_applications_assistance_type')),
-    sa.CheckConstraint("status = 'draft' OR (snapshot IS NOT NULL AND commitment_sha256 IS NOT NULL)", name=op.f('ck_applications_submitted_is_frozen')),
+    sa.CheckConstraint("status IN ('draft', 'withdrawn') OR (snapshot IS NOT NULL AND commitment_sha256 IS NOT NULL)", name=op.f('ck_applications_submitted_is_frozen')),
     sa.CheckConstraint("status IN ('draft', 'submitted', 'authorizing', 'checking', 'village_review', 'township_confirmation', 'district_filing', 'approved', 'rejected', 'returned', 'resubmitted', 'withdrawn')", name=op.f('ck_applications_status')),
     sa.CheckConstraint("tekun_care IS NULL OR tekun_care IN ('centralized', 'dispersed')", name=op.f('ck_applications_tekun_care')),
     sa.CheckConstraint("temporary_kind IS NULL OR temporary_kind IN ('emergency', 'expenditure')", name=op.f('ck_applications_temporary_kind')),
