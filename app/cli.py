@@ -81,6 +81,21 @@ def register(app):
             click.echo(f"{table}: {count} values re-encrypted")
 
     @app.cli.group()
+    def calendar():
+        """Working-day calendar."""
+
+    @calendar.command("load")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def calendar_load(path):
+        """Load an arrangement (放假调休) from a CSV of date,is_workday,note for years the package lacks."""
+        from app.applications.calendar import load_arrangement
+        from app.db import transaction
+
+        with open(path, encoding="utf-8-sig") as source, transaction():
+            count = load_arrangement(source)
+        click.echo(f"{count} days loaded")
+
+    @app.cli.group()
     def staff():
         """Staff accounts."""
 

@@ -81,3 +81,14 @@ def sweep():
             purge_before(utcnow() - timedelta(seconds=current_app.config["IDEMPOTENCY_TTL"]))
     for message_id in ids:
         deliver_message(message_id)
+
+
+@huey.periodic_task(crontab(hour="0", minute="30"))
+def remind_staff():
+    """Every morning at 08:30 China time (huey schedules in UTC): due-soon and overdue notices."""
+    from app.applications.reminders import send_due_notices
+    from app.applications.services import today_in_china
+
+    with app_context():
+        with transaction():
+            return send_due_notices(today_in_china())

@@ -55,17 +55,21 @@ def authorization_counts(application_id: int) -> tuple[int, int]:
     return signed, total
 
 
+def deadline_of(application: Application, calendar: WorkCalendar, today: date) -> date | None:
+    """When the decision is due, or None before submission and after the case closed."""
+    if application.submitted_at is None or Status(application.status) in CLOSED:
+        return None
+    start = china_date(application.submitted_at)
+    return calendar.deadline(start, time_limit(application, start), paused=paused_intervals(application, today))
+
+
 def timeline(application_id: int, *, actor: Actor) -> dict:
     application = get_application(application_id, actor=actor)
     status = Status(application.status)
     today = today_in_china()
-    deadline = days_left = None
     calendar = load_calendar()
-    if application.submitted_at is not None and status not in CLOSED:
-        start = china_date(application.submitted_at)
-        deadline = calendar.deadline(start, time_limit(application, start),
-                                     paused=paused_intervals(application, today))
-        days_left = calendar.working_days_left(today, deadline)
+    deadline = deadline_of(application, calendar, today)
+    days_left = calendar.working_days_left(today, deadline) if deadline else None
     stage_text = STAGE_TEXT[status]
     if status == Status.AUTHORIZING:
         stage_text += "（" + authorization_progress(*authorization_counts(application.id)) + "）"

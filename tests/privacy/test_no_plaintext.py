@@ -9,7 +9,8 @@ from sqlalchemy import select, text
 
 from app.models import metadata
 from tests.conftest import RAW_LOG
-from tests.factories import ID_NUMBERS, QINGLONG
+from tests.api.applications.conftest import submit, upload
+from tests.factories import CHILD_ID, ID_NUMBERS, QINGLONG, application_payload, member
 
 # SECURITY.md's patterns, bounded so hex ids and hashes that happen to hold digit runs do not count.
 EDGE_BEFORE, EDGE_AFTER = r"(?<![0-9A-Za-z.-])", r"(?![0-9A-Za-z.-])"
@@ -37,6 +38,12 @@ def exercise_everything(client, sms, staff, auth):
         "username": "privacy.worker", "display_name": "经办人", "role": "village_worker",
         "region_code": QINGLONG, "password": "Privacy-Check-2026!"})
     client.post("/api/v1/auth/wechat", json={"code": "privacy-1", "channel": "miniprogram"})
+    payload = application_payload(members=[member(phone=PHONE), member("张小", CHILD_ID, "child", None,
+                                                                        guardian_member_index=0)])
+    draft = client.post("/api/v1/applications", json=payload, headers=headers).json
+    for kind in ("id_card", "hukou_book"):
+        upload(client, headers, draft["id"], kind)
+    assert submit(client, headers, draft["id"]).status_code == 200
 
 
 def test_database_holds_no_plaintext_id_numbers_or_phones(client, sms, staff, auth, db):
@@ -51,6 +58,7 @@ def test_database_holds_no_plaintext_id_numbers_or_phones(client, sms, staff, au
                     found.setdefault(table.name, []).extend(plaintext_in(value))
     assert found == {}
     assert db.execute(text("SELECT count(*) FROM accounts WHERE id_number IS NOT NULL")).scalar() >= 1
+    assert db.execute(text("SELECT count(*) FROM household_members")).scalar() >= 2
 
 
 def test_no_log_record_of_the_whole_run_holds_personal_data():
