@@ -1,7 +1,8 @@
 """Timeline and application list under gunicorn (2 workers) with 100,000 households on PostgreSQL.
 
 Usage: DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/shjz_bench \\
-       .venv/bin/python -m bench.bench_applications [--households 100000] [--seconds 20] [--clients 8]
+       .venv/bin/python -m bench.bench_applications [--households 100000] [--seconds 20] [--clients 4]
+       (BENCH_INSTANCE=DIR --reuse measures again on the data of a previous run made with that DIR)
 
 The database's public schema is dropped and rebuilt. Prints requests per second and p95 for
 GET /api/v1/applications/{id}/timeline and GET /api/v1/applications beside the floor measured
@@ -43,7 +44,7 @@ def id_number(serial: int) -> str:
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
 
 
-def generate(households: int, batch: int = 5000) -> list[int]:
+def generate(households: int, batch: int = 5000) -> None:
     """Bulk rows through the ORM's types (so personal data is encrypted as in production)."""
     now = utcnow()
     for start in range(0, households, batch):
@@ -80,7 +81,6 @@ def generate(households: int, batch: int = 5000) -> list[int]:
         session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
     session.execute(text("ANALYZE"))
     session.commit()
-    return random.Random(7).sample(range(1, households + 1), 200)
 
 
 def load(path_for, tokens: list[tuple[int, str]], seconds: float, clients: int) -> tuple[float, float]:
@@ -116,23 +116,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--reuse", action="store_true", help="keep the data of the previous run (same INSTANCE_PATH)")
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     assert url.startswith("postgresql"), "this benchmark is for PostgreSQL"
-    instance = tempfile.mkdtemp(prefix="shjz-bench-")
+    # The data keys live in the instance folder: a reused database needs the same one.
+    instance = os.environ.get("BENCH_INSTANCE") or tempfile.mkdtemp(prefix="shjz-bench-")
     settings = {"INSTANCE_PATH": instance, "SMS_BACKEND": "memory", "LOG_LEVEL": "WARNING",
                 "RATELIMIT_DEFAULT": "100000000 per minute", "DATABASE_URL": url}
     app = create_app(settings | {"APP_ENV": "development"})
-    with app.extensions["db_engine"].begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    upgrade_database(app.extensions["db_engine"])
+    if not args.reuse:
+        with app.extensions["db_engine"].begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        upgrade_database(app.extensions["db_engine"])
     with app.app_context():
-        load_regions()
-        session.commit()
-        started = time.perf_counter()
-        sample = generate(args.households)
-        print(f"generated {args.households} households in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        if not args.reuse:
+            load_regions()
+            session.commit()
+            started = time.perf_counter()
+            generate(args.households)
+            print(f"generated {args.households} households in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        sample = random.Random(7).sample(range(1, args.households + 1), 200)
         tokens = [(i, issue_session(session.get(Account, i), method="bench", policy=app.extensions["auth_policy"],
                                     signer=app.extensions["tokens"]).access_token) for i in sample]
         session.commit()

@@ -6,7 +6,8 @@ from app.applications.models import CalendarDay
 from app.audit import services as audit
 from app.common.actor import Actor
 from app.common.errors import InvalidInput
-from app.db import session
+from app.applications.timeline import forget_calendar
+from app.db import after_commit, session
 
 TRUE, FALSE = {"1", "true", "yes", "work", "workday", "班"}, {"0", "false", "no", "rest", "holiday", "休"}
 
@@ -27,5 +28,6 @@ def load_arrangement(source, *, actor: Actor = Actor(role="admin")) -> int:
         days.append(CalendarDay(day=day, is_workday=flag in TRUE, note=(row[2].strip()[:60] if len(row) > 2 else None)))
     for day in days:
         session.merge(day)
+    after_commit(forget_calendar)
     audit.record("config.change", actor=actor, object_type="calendar", detail={"days": len(days)})
     return len(days)

@@ -4,6 +4,7 @@ import json
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.applications.domain import (CLOSED, STAGE_TEXT, Action, AssistanceType, MemberFacts, Status,
                                      TransitionNotAllowed, authorization_progress, completeness_problems,
@@ -94,9 +95,12 @@ def _visible(actor: Actor):
     return query.where(Application.region_code.startswith(scope_prefix(actor.region_code)))
 
 
-def get_application(application_id: int, *, actor: Actor, for_update: bool = False) -> Application:
+def get_application(application_id: int, *, actor: Actor, for_update: bool = False,
+                    with_events: bool = False) -> Application:
     """Another applicant's or another region's case answers like a missing one."""
     query = _visible(actor).where(Application.id == application_id)
+    if with_events:
+        query = query.options(selectinload(Application.events))
     application = session.scalar(query.with_for_update() if for_update else query)
     if application is None:
         raise NotFound("申请不存在")

@@ -1,4 +1,5 @@
 """The applicant's view of a case: events in plain words, the stage, its deadline in working days."""
+import time
 from datetime import date
 
 from sqlalchemy import func, select
@@ -12,12 +13,24 @@ from app.common.actor import Actor
 from app.common.clock import CHINA_TZ
 from app.common.workdays import WorkCalendar
 from app.db import session
-from app.verification.services import standards_in_force
+from app.verification.services import parameters_in_force
+
+
+CALENDAR_TTL = 60  # seconds: an arrangement loaded by another process is seen within a minute
+_calendar_cache: dict = {}
 
 
 def load_calendar() -> WorkCalendar:
     """The statutory calendar, with the arrangements an admin loaded for years it does not cover."""
-    return WorkCalendar({row.day: row.is_workday for row in session.scalars(select(CalendarDay))})
+    cached = _calendar_cache.get("overrides")
+    if cached is None or time.monotonic() - cached[0] > CALENDAR_TTL:
+        cached = (time.monotonic(), {row.day: row.is_workday for row in session.scalars(select(CalendarDay))})
+        _calendar_cache["overrides"] = cached
+    return WorkCalendar(cached[1])
+
+
+def forget_calendar() -> None:
+    _calendar_cache.clear()
 
 
 def china_date(moment) -> date:
@@ -25,7 +38,7 @@ def china_date(moment) -> date:
 
 
 def time_limit(application: Application, on: date) -> int:
-    parameters = {p.name: p.value for p in standards_in_force(application.region_code, on)["parameters"]}
+    parameters = {name: p.value for name, p in parameters_in_force(application.region_code, on).items()}
     small_limit = parameters.get("temporary_small_limit")
     if (application.assistance_type == AssistanceType.TEMPORARY and application.requested_amount is not None
             and small_limit is not None and application.requested_amount <= small_limit):
@@ -64,7 +77,7 @@ def deadline_of(application: Application, calendar: WorkCalendar, today: date) -
 
 
 def timeline(application_id: int, *, actor: Actor) -> dict:
-    application = get_application(application_id, actor=actor)
+    application = get_application(application_id, actor=actor, with_events=True)
     status = Status(application.status)
     today = today_in_china()
     calendar = load_calendar()

@@ -1,10 +1,21 @@
 """Working days (工作日) on the Chinese statutory calendar, with admin-loaded arrangements on top."""
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
 _DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=8192)
+def _statutory_workday(d: date) -> bool | None:
+    """The package's answer, or None for a year it does not cover; cached because each call
+    scans the package's whole table to validate the date."""
+    try:
+        return chinese_calendar.is_workday(d)
+    except NotImplementedError:
+        return None
 
 
 class WorkCalendar:
@@ -17,13 +28,13 @@ class WorkCalendar:
     def is_workday(self, d: date) -> bool:
         if d in self.overrides:
             return self.overrides[d]
-        try:
-            return chinese_calendar.is_workday(d)
-        except NotImplementedError:
+        statutory = _statutory_workday(d)
+        if statutory is None:
             # The State Council announces each year's arrangement only late the year before; until the
             # package or an admin upload has it, a plain week is the best guess and callers must warn.
             self.uncovered_years.add(d.year)
             return d.weekday() < 5
+        return statutory
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after start; the day of filing does not count."""

@@ -8,6 +8,7 @@ import pyotp
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from app.audit import services as audit
 from app.common import crypto
@@ -169,7 +170,7 @@ def authenticate_access_token(token: str, *, signer: TokenSigner) -> Principal:
     except InvalidToken as exc:
         raise SessionInvalid() from exc
     now = utcnow()
-    auth_session = session.get(AuthSession, claims["sid"])
+    auth_session = session.get(AuthSession, claims["sid"], options=[joinedload(AuthSession.account)])
     if auth_session is None or str(auth_session.account_id) != claims["sub"] or _session_problem(auth_session, now):
         raise SessionInvalid()
     if (now - auth_session.last_seen_at).total_seconds() > LAST_SEEN_GRANULARITY:
