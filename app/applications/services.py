@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.adapters.storage import new_key
 from app.applications.domain import (CLOSED, STAGE_TEXT, Action, AssistanceType, MemberFacts, Status,
                                      TransitionNotAllowed, authorization_progress, completeness_problems,
                                      next_status, required_signatures)
@@ -201,8 +202,6 @@ def add_document(application_id: int, kind: str, content: bytes, *, actor: Actor
     if application.status not in EDITABLE:
         raise NotEditable("申请已提交，不能再上传材料")
     clean = inspect_upload(content)
-    from app.adapters.storage import new_key
-
     key = new_key(f"applications/{application.id}", clean.extension)
     document = Document(application_id=application.id, kind=kind, content_type=clean.content_type,
                         size=clean.size, sha256=clean.sha256, storage_key=key, uploaded_at=utcnow(),
