@@ -121,7 +121,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_LOGIN": env_value("RATELIMIT_LOGIN", "20 per minute"),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 11 * 1024 * 1024),
         "MAX_JSON_BYTES": _int("MAX_JSON_BYTES", 2 * 1024 * 1024),
+        "STORAGE_BACKEND": env_value("STORAGE_BACKEND", "local"),
         "UPLOAD_DIR": env_value("UPLOAD_DIR", str(instance / "uploads")),
+        "S3_ENDPOINT": env_value("S3_ENDPOINT", ""),
+        "S3_BUCKET": env_value("S3_BUCKET", "shjz-evidence"),
+        "S3_ACCESS_KEY": env_value("S3_ACCESS_KEY", ""),
+        "S3_SECRET_KEY": env_value("S3_SECRET_KEY", ""),
+        "S3_REGION": env_value("S3_REGION", "us-east-1"),
         "IDEMPOTENCY_TTL": _int("IDEMPOTENCY_TTL", 86400),
         "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 184),
     }

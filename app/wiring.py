@@ -1,8 +1,6 @@
 """Builds the keyring, token signer and adapters from configuration (the *_BACKEND settings)."""
-from pathlib import Path
-
 from app.adapters.sms import make_sender
-from app.adapters.storage import LocalStorage
+from app.adapters.storage import make_storage
 from app.adapters.wechat import WechatClient
 from app.common import crypto
 from app.identity.services import AuthPolicy
@@ -26,7 +24,7 @@ def init_app(app) -> None:
         timeout=cfg["WECHAT_TIMEOUT"],
     )
     app.extensions["sms"] = make_sender(cfg)
-    app.extensions["storage"] = LocalStorage(Path(cfg["UPLOAD_DIR"]))
+    app.extensions["storage"] = make_storage(cfg)
     app.extensions["auth_policy"] = AuthPolicy.from_config(cfg)
     from app.jobs import deliver_message, huey
 

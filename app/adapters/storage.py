@@ -1,10 +1,15 @@
 """File storage for uploads behind one interface; the local backend keeps files on disk under a root."""
+import io
 import os
 import re
 import tempfile
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 from uuid import uuid4
+
+from minio import Minio
+from minio.error import S3Error
 
 from app.common.clock import utcnow
 
@@ -82,3 +87,42 @@ class LocalStorage:
         for part in directory.relative_to(self.root).parts:
             level = level / part
             level.mkdir(mode=0o700, exist_ok=True)
+
+
+class S3Storage:
+    """An S3-compatible bucket (MinIO, OSS, COS, S3) through the minio client; same keys as local."""
+
+    def __init__(self, endpoint_url: str, bucket: str, access_key: str, secret_key: str, *,
+                 region: str = "us-east-1"):
+        parsed = urlsplit(endpoint_url)
+        # The region is given so the client never asks the server for it.
+        self.client = Minio(parsed.netloc, access_key=access_key, secret_key=secret_key,
+                            secure=parsed.scheme == "https", region=region)
+        self.bucket = bucket
+
+    def put(self, key: str, content: bytes, content_type: str) -> None:
+        self.client.put_object(self.bucket, check_key(key), io.BytesIO(content), len(content),
+                               content_type=content_type)
+
+    def get(self, key: str) -> bytes:
+        try:
+            response = self.client.get_object(self.bucket, check_key(key))
+        except S3Error as exc:
+            if exc.code in {"NoSuchKey", "NoSuchObject"}:
+                raise StorageMissing(key) from None
+            raise
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
+    def delete(self, key: str) -> None:
+        self.client.remove_object(self.bucket, check_key(key))
+
+
+def make_storage(cfg: dict) -> Storage:
+    if cfg["STORAGE_BACKEND"] == "s3":
+        return S3Storage(cfg["S3_ENDPOINT"], cfg["S3_BUCKET"], cfg["S3_ACCESS_KEY"], cfg["S3_SECRET_KEY"],
+                         region=cfg["S3_REGION"])
+    return LocalStorage(Path(cfg["UPLOAD_DIR"]))
