@@ -11,7 +11,7 @@ import pytest
 os.environ["JOB_BACKEND"] = "immediate"
 
 from app import create_app  # noqa: E402
-from app.applications.timeline import forget_calendar  # noqa: E402
+from app.applications.timeline import forget_cached  # noqa: E402
 from app.cli import upgrade_database  # noqa: E402
 from app.db import session  # noqa: E402
 from app.devservers import BackgroundServer  # noqa: E402
@@ -96,7 +96,7 @@ def db(app):
     outer.rollback()
     connection.close()
     session.configure(bind=engine)
-    forget_calendar()  # the per-process cache must not carry one test's arrangement into the next
+    forget_cached()  # the per-process cache must not carry one test's calendar or limits into the next
 
 
 @pytest.fixture

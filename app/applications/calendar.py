@@ -6,7 +6,7 @@ from app.applications.models import CalendarDay
 from app.audit import services as audit
 from app.common.actor import Actor
 from app.common.errors import InvalidInput
-from app.applications.timeline import forget_calendar
+from app.applications.timeline import forget_cached
 from app.db import after_commit, session
 
 TRUE, FALSE = {"1", "true", "yes", "work", "workday", "班"}, {"0", "false", "no", "rest", "holiday", "休"}
@@ -28,6 +28,6 @@ def load_arrangement(source, *, actor: Actor = Actor(role="admin")) -> int:
         days.append(CalendarDay(day=day, is_workday=flag in TRUE, note=(row[2].strip()[:60] if len(row) > 2 else None)))
     for day in days:
         session.merge(day)
-    after_commit(forget_calendar)
+    after_commit(forget_cached)
     audit.record("config.change", actor=actor, object_type="calendar", detail={"days": len(days)})
     return len(days)

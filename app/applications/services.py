@@ -4,7 +4,7 @@ import json
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from app.adapters.storage import new_key
 from app.applications.domain import (CLOSED, STAGE_TEXT, Action, AssistanceType, MemberFacts, Status,
@@ -101,7 +101,9 @@ def get_application(application_id: int, *, actor: Actor, for_update: bool = Fal
     """Another applicant's or another region's case answers like a missing one."""
     query = _visible(actor).where(Application.id == application_id)
     if with_events:
-        query = query.options(selectinload(Application.events))
+        # The timeline needs the events, not the encrypted declaration and snapshot.
+        query = query.options(selectinload(Application.events), defer(Application.declared),
+                              defer(Application.snapshot), defer(Application.reason))
     application = session.scalar(query.with_for_update() if for_update else query)
     if application is None:
         raise NotFound("申请不存在")

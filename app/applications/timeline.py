@@ -16,21 +16,27 @@ from app.db import session
 from app.verification.services import parameters_in_force
 
 
-CALENDAR_TTL = 60  # seconds: an arrangement loaded by another process is seen within a minute
-_calendar_cache: dict = {}
+# Calendar arrangements and time limits change a few times a year; each process keeps what it
+# read for a minute, so a change made elsewhere shows on timelines within a minute.
+CACHE_TTL = 60
+_cache: dict = {}
+
+
+def _cached(key, load):
+    entry = _cache.get(key)
+    if entry is None or time.monotonic() - entry[0] > CACHE_TTL:
+        entry = _cache[key] = (time.monotonic(), load())
+    return entry[1]
+
+
+def forget_cached() -> None:
+    _cache.clear()
 
 
 def load_calendar() -> WorkCalendar:
     """The statutory calendar, with the arrangements an admin loaded for years it does not cover."""
-    cached = _calendar_cache.get("overrides")
-    if cached is None or time.monotonic() - cached[0] > CALENDAR_TTL:
-        cached = (time.monotonic(), {row.day: row.is_workday for row in session.scalars(select(CalendarDay))})
-        _calendar_cache["overrides"] = cached
-    return WorkCalendar(cached[1])
-
-
-def forget_calendar() -> None:
-    _calendar_cache.clear()
+    return WorkCalendar(_cached("calendar", lambda: {row.day: row.is_workday
+                                                     for row in session.scalars(select(CalendarDay))}))
 
 
 def china_date(moment) -> date:
@@ -38,7 +44,8 @@ def china_date(moment) -> date:
 
 
 def time_limit(application: Application, on: date) -> int:
-    parameters = {name: p.value for name, p in parameters_in_force(application.region_code, on).items()}
+    parameters = _cached(("parameters", application.region_code, on), lambda: {
+        name: p.value for name, p in parameters_in_force(application.region_code, on).items()})
     small_limit = parameters.get("temporary_small_limit")
     if (application.assistance_type == AssistanceType.TEMPORARY and application.requested_amount is not None
             and small_limit is not None and application.requested_amount <= small_limit):
