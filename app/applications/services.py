@@ -259,32 +259,18 @@ def current_commitment(on: date | None = None) -> CommitmentText:
 def submit_application(application_id: int, *, actor: Actor) -> Application:
     """Complete? Freeze it, record the commitment, ask every member who must consent to sign."""
     application = get_application(application_id, actor=actor, for_update=True)
+    if application.status not in EDITABLE:
+        raise IllegalTransition(errors={"status": [f"当前状态为“{STAGE_TEXT[Status(application.status)]}”"]})
+    today = today_in_china()
+    members = _freeze(application, today)
     if application.status == Status.RETURNED:
         return _resubmit(application, actor=actor)
-    if application.status != Status.DRAFT:
-        raise IllegalTransition(errors={"status": [f"当前状态为“{STAGE_TEXT[Status(application.status)]}”"]})
-    members = application.household.members
-    today = today_in_china()
-    problems = completeness_problems(application.assistance_type, _facts(members),
-                                     {d.kind for d in application.documents},
-                                     region_known=session.get(Region, application.region_code) is not None,
-                                     today=today)
-    if problems:
-        raise InvalidInput("申请材料不完整", error="APPLICATION_INCOMPLETE", errors=problems.by_field)
     _check_no_duplicate(application.household_id, application.assistance_type, application.temporary_cause,
                         application.id)
-    commitment = current_commitment(today)
-    now = utcnow()
-    application.commitment_version, application.commitment_sha256 = commitment.version, commitment.sha256
-    application.commitment_accepted_at = application.submitted_at = now
-    application.snapshot = json.dumps({
-        "members": [_member_dict(member) for member in members],
-        "declared": json.loads(application.declared),
-        "documents": [{"id": d.id, "kind": d.kind, "sha256": d.sha256} for d in application.documents],
-        "commitment": {"version": commitment.version, "sha256": commitment.sha256},
-    }, ensure_ascii=False)
+    application.submitted_at = application.commitment_accepted_at
     transition(application, Action.SUBMIT, actor=actor, role="applicant", text="已提交申请，已确认告知承诺")
     signatures = required_signatures(_facts(members), today)
+    now = utcnow()
     for signature in signatures:
         session.add(Authorization(application_id=application.id, member_position=signature.member_index,
                                   signer_position=signature.signer_index, by_guardian=signature.by_guardian,
@@ -297,7 +283,29 @@ def submit_application(application_id: int, *, actor: Actor) -> Application:
     return application
 
 
+def _freeze(application: Application, today: date) -> list[Member]:
+    """Check completeness, then fix what the case is based on: household, declaration, evidence, commitment."""
+    members = application.household.members
+    problems = completeness_problems(application.assistance_type, _facts(members),
+                                     {d.kind for d in application.documents},
+                                     region_known=session.get(Region, application.region_code) is not None,
+                                     today=today)
+    if problems:
+        raise InvalidInput("申请材料不完整", error="APPLICATION_INCOMPLETE", errors=problems.by_field)
+    commitment = current_commitment(today)
+    application.commitment_version, application.commitment_sha256 = commitment.version, commitment.sha256
+    application.commitment_accepted_at = utcnow()
+    application.snapshot = json.dumps({
+        "members": [_member_dict(member) for member in members],
+        "declared": json.loads(application.declared),
+        "documents": [{"id": d.id, "kind": d.kind, "sha256": d.sha256} for d in application.documents],
+        "commitment": {"version": commitment.version, "sha256": commitment.sha256},
+    }, ensure_ascii=False)
+    return members
+
+
 def _resubmit(application: Application, *, actor: Actor) -> Application:
+    """The added evidence and corrections become the new snapshot; the original filing date stands."""
     returned_from = Status(application.returned_from or Status.VILLAGE_REVIEW)
     transition(application, Action.RESUBMIT, actor=actor, role="applicant", text="已补充材料并重新提交")
     transition(application, Action.RESUME, actor=actor, role="system", resume_to=returned_from)

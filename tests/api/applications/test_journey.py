@@ -170,3 +170,20 @@ def test_events_are_stored_with_their_transition(client, applicant_headers, draf
                        .where(ApplicationEvent.application_id == draft["id"], ApplicationEvent.to_status.isnot(None))
                        .order_by(ApplicationEvent.id)).all()
     assert pairs == [("draft", "submitted"), ("submitted", "authorizing")]
+
+
+def test_a_returned_case_is_refrozen_on_resubmission_and_resumes_where_it_was(client, applicant_headers, draft, db):
+    from app.applications.models import Application
+
+    ready(client, applicant_headers, draft)
+    submit(client, applicant_headers, draft["id"])
+    row = db.get(Application, draft["id"])
+    row.status, row.returned_from = "returned", "township_confirmation"  # a township return (issue 6)
+    db.commit()
+    assert upload(client, applicant_headers, draft["id"], "income_proof").status_code == 201
+    again = submit(client, applicant_headers, draft["id"])
+    assert again.status_code == 200 and again.json["status"] == "township_confirmation"
+    import json as _json
+    db.expire_all()
+    kinds = {d["kind"] for d in _json.loads(db.get(Application, draft["id"]).snapshot)["documents"]}
+    assert "income_proof" in kinds
