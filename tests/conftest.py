@@ -133,6 +133,12 @@ def auth(token):
     return lambda account: {"Authorization": f"Bearer {token(account)}"}
 
 
+@pytest.fixture
+def applicant_headers(applicant, auth):
+    """An applicant whose phone is 13800000001, the phone of factories.member()."""
+    return auth(applicant("13800000001"))
+
+
 def pytest_collection_modifyitems(items):
     """The plaintext scan reads what the whole run logged: it goes last."""
     items.sort(key=lambda item: "tests/privacy/" in str(item.fspath).replace("\\", "/"))

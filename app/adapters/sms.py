@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = {
     "otp": "您的验证码是{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。",
     "notice": "{body}",
+    "sign_invite": "您的家人邀请您签署家庭经济状况核对授权书，请在72小时内打开链接完成本人授权：{url}",
 }
 
 

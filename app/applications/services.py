@@ -12,7 +12,7 @@ from app.applications.domain import (CLOSED, STAGE_TEXT, Action, AssistanceType,
                                      next_status, required_signatures)
 from app.applications.models import Application, ApplicationEvent, CommitmentText, Document, Household, Member
 from app.audit import services as audit
-from app.authorizations.models import Authorization
+from app.authorizations.models import Authorization, LetterVersion
 from app.common.actor import Actor
 from app.common.clock import CHINA_TZ, utcnow
 from app.common.errors import Conflict, InvalidInput, NotFound, StaleVersion
@@ -270,11 +270,14 @@ def submit_application(application_id: int, *, actor: Actor) -> Application:
     application.submitted_at = application.commitment_accepted_at
     transition(application, Action.SUBMIT, actor=actor, role="applicant", text="已提交申请，已确认告知承诺")
     signatures = required_signatures(_facts(members), today)
+    letter = session.scalar(select(LetterVersion).where(LetterVersion.effective_from <= today)
+                            .order_by(LetterVersion.effective_from.desc()).limit(1))
+    letter_version = letter.version if letter else None
     now = utcnow()
     for signature in signatures:
         session.add(Authorization(application_id=application.id, member_position=signature.member_index,
                                   signer_position=signature.signer_index, by_guardian=signature.by_guardian,
-                                  status="pending", created_at=now, updated_at=now))
+                                  status="pending", letter_version=letter_version, created_at=now, updated_at=now))
     transition(application, Action.OPEN_AUTHORIZATION, actor=actor, role="system",
                text=f"等待家庭成员授权（{authorization_progress(0, len(signatures))}）")
     audit.record("application.submit", actor=actor, object_type="application", object_id=application.id,

@@ -1,7 +1,7 @@
 """Authorization requests created at submission; signing and sealing arrive with issue 4."""
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, BigId, UTCDateTime
@@ -22,7 +22,39 @@ class Authorization(Base):
     signer_position: Mapped[int] = mapped_column()
     by_guardian: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(12), default="pending")
+    letter_version: Mapped[str | None] = mapped_column(ForeignKey("letter_versions.version"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     application = relationship("Application")
+
+
+class LetterVersion(Base):
+    """家庭经济状况核对授权书: every version immutable, identified by the SHA-256 of its text."""
+
+    __tablename__ = "letter_versions"
+
+    version: Mapped[str] = mapped_column(String(20), primary_key=True)
+    title: Mapped[str] = mapped_column(String(60))
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+
+
+class SigningLink(Base):
+    """A single-use link bound to one authorization, its signer and a letter version; only the hash is kept."""
+
+    __tablename__ = "signing_links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    authorization_id: Mapped[int] = mapped_column(ForeignKey("authorizations.id"), index=True)
+    # The token is derived from this nonce and a server key, so the QR code can be drawn again
+    # while a database dump alone yields no usable link.
+    nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    letter_version: Mapped[str] = mapped_column(ForeignKey("letter_versions.version"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))

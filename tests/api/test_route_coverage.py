@@ -10,6 +10,8 @@ import pytest
 
 from app.web.access import PUBLIC, access_rule
 from app.applications.models import Document
+from app.authorizations.models import Authorization
+from app.common.clock import utcnow
 from app.db import session
 from tests.factories import GAOJIA, QINGLONG, make_application
 
@@ -18,10 +20,10 @@ PUBLIC_ENDPOINTS = {
     "health.healthz", "health.readyz",
     "identity.wechat_login", "identity.send_otp", "identity.verify_otp", "identity.staff_login",
     "identity.refresh", "regions.list_regions", "regions.get_region", "policy.standards",
-    "applications.commitment",
+    "applications.commitment", "authorizations.signing_page", "authorizations.letter",
 }
 SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css", "application_id": "1",
-               "document_id": "1"}
+               "document_id": "1", "authorization_id": "1", "token": "0" * 64}
 
 
 def routes(app):
@@ -75,10 +77,20 @@ def _application_object(ctx):
     return {"application_id": application.id, "document_id": document.id}
 
 
+def _authorization_object(ctx):
+    ids = _application_object(ctx)
+    authorization = Authorization(application_id=ids["application_id"], member_position=0, signer_position=0,
+                                  status="pending", created_at=utcnow(), updated_at=utcnow())
+    session.add(authorization)
+    session.commit()
+    return {"authorization_id": authorization.id}
+
+
 APPLICATION_ROUTES = ("ApplicationById", "Documents", "download_document", "submit", "withdraw",
                       "application_timeline", "application_authorizations")
 SCOPED_OBJECTS = {"identity.StaffAccountById": _staff_object,
-                  **{f"applications.{name}": _application_object for name in APPLICATION_ROUTES}}
+                  **{f"applications.{name}": _application_object for name in APPLICATION_ROUTES},
+                  "authorizations.invite": _authorization_object, "authorizations.qr": _authorization_object}
 
 
 def valid_body(endpoint: str, method: str) -> dict:

@@ -13,12 +13,6 @@ def png_bytes() -> bytes:
 
 
 @pytest.fixture
-def applicant_headers(applicant, auth):
-    person = applicant("13800000001")
-    return auth(person) | {}
-
-
-@pytest.fixture
 def draft(client, applicant_headers):
     response = client.post("/api/v1/applications", json=application_payload(), headers=applicant_headers)
     assert response.status_code == 201, response.json
