@@ -6,6 +6,7 @@ from flask import current_app, send_file
 from flask_smorest import Blueprint
 from qrcode.image.svg import SvgPathImage
 
+from app import limiter
 from app.authorizations import schemas, services
 from app.identity.domain import STAFF_ROLES, Role
 from app.web import access
@@ -57,6 +58,18 @@ def qr(query, authorization_id):
 def signing_page(token):
     """The letter to sign, the masked household and the link's expiry."""
     return services.open_link(token)
+
+
+@blp.post("/sign/<string(minlength=16, maxlength=128):token>/otp")
+@limiter.limit(lambda: current_app.config["OTP_IP_LIMIT"])
+@blp.response(202)
+@blp.alt_response(404, description="unknown, expired, used or replaced link")
+@blp.alt_response(429, description="too many codes for this phone")
+@access.public
+def signing_code(token):
+    """Send a one-time code to the signer's own phone on file (masked on the page, never chosen by the caller)."""
+    services.send_signing_code(token, policy=current_app.extensions["auth_policy"])
+    return {"message": "验证码已发送至签署人预留的手机号码，5分钟内有效"}
 
 
 @blp.get("/letter")

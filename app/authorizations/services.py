@@ -13,6 +13,8 @@ from app.common.clock import utcnow
 from app.common.errors import Conflict, NotFound
 from app.common.masking import mask_name
 from app.db import session
+from app.identity.domain import OtpPurpose
+from app.identity.services import send_otp
 from app.notifications.services import queue_sms
 
 INVITABLE = ("pending", "rejected")
@@ -87,12 +89,27 @@ def current_link_url(authorization_id: int, *, actor: Actor, base_url: str) -> s
     return f"{base_url.rstrip('/')}/sign/{_token(link)}"
 
 
-def open_link(token: str) -> dict:
-    """What the signing page shows: the letter, masked names, the expiry."""
+def _live_link(token: str) -> SigningLink:
     link = session.scalar(select(SigningLink).where(SigningLink.token_hash == token_hash(token)))
     if link is None or not link_usable(expires_at=link.expires_at, used_at=link.used_at,
                                        revoked_at=link.revoked_at, now=utcnow()):
         raise LinkGone()
+    return link
+
+
+def send_signing_code(token: str, *, policy) -> None:
+    """A one-time code to the signer's own phone on file (the guardian's for a minor); never to the link holder's choice."""
+    link = _live_link(token)
+    authorization = session.get(Authorization, link.authorization_id)
+    signer = household_of(authorization.application)[authorization.signer_position]
+    if not signer.get("phone"):
+        raise LinkGone()
+    send_otp(signer["phone"], OtpPurpose.SIGN, policy=policy)
+
+
+def open_link(token: str) -> dict:
+    """What the signing page shows: the letter, masked names, the expiry."""
+    link = _live_link(token)
     authorization = session.get(Authorization, link.authorization_id)
     members = household_of(authorization.application)
     letter = session.get(LetterVersion, link.letter_version)

@@ -106,3 +106,18 @@ def test_a_signed_authorization_is_not_invited_again(client, applicant_headers, 
     db.get(Authorization, authorizations[0]["id"]).status = "signed"
     db.commit()
     assert invite(client, applicant_headers, authorizations[0]["id"]).status_code == 409
+
+
+def test_the_code_goes_to_the_signers_phone_on_file(client, applicant_headers, authorizations, sms):
+    spouse_token = token_of(invite(client, applicant_headers, authorizations[1]["id"]).json["sign_url"])
+    assert client.post(f"/api/v1/sign/{spouse_token}/otp").status_code == 202
+    assert sms.last_code("13800000002")
+    minor_token = token_of(invite(client, applicant_headers, authorizations[2]["id"]).json["sign_url"])
+    assert client.post(f"/api/v1/sign/{minor_token}/otp").status_code == 202
+    # The minor has no phone: the guardian (the applicant) gets the code.
+    assert sms.last_code("13800000001")
+
+
+def test_a_dead_link_sends_no_code(client, sms):
+    assert client.post(f"/api/v1/sign/{'b' * 64}/otp").status_code == 404
+    assert sms.sent == []
