@@ -1,9 +1,10 @@
 """Applications and tracking (API.md)."""
-from flask import current_app, g, send_file
+from io import BytesIO
+
+from flask import current_app, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from io import BytesIO
 
 from app.applications import schemas, services, timeline
 from app.identity.domain import STAFF_ROLES, Role

@@ -163,7 +163,8 @@ def create_application(data: dict, *, actor: Actor) -> Application:
             raise InvalidInput(errors={"household": ["首次申请须填写家庭成员"]})
         members = [_member_dict(m) for m in household.members]
     _check_region(data["assistance_type"], data["region_code"], members)
-    household = _save_household(actor.account_id, members) if "household" in data else household
+    if "household" in data:
+        household = _save_household(actor.account_id, members)
     _check_no_duplicate(household.id, data["assistance_type"], data.get("temporary_cause"), None)
     now = utcnow()
     application = Application(
@@ -248,9 +249,14 @@ def transition(application: Application, action: Action, *, actor: Actor, role: 
            application_id=application.id)
 
 
+def text_in_force(model, on: date | None = None):
+    """The newest version of a versioned text (commitment, authorization letter) effective on a day."""
+    return session.scalar(select(model).where(model.effective_from <= (on or today_in_china()))
+                          .order_by(model.effective_from.desc()).limit(1))
+
+
 def current_commitment(on: date | None = None) -> CommitmentText:
-    commitment = session.scalar(select(CommitmentText).where(CommitmentText.effective_from <= (on or today_in_china()))
-                                .order_by(CommitmentText.effective_from.desc()).limit(1))
+    commitment = text_in_force(CommitmentText, on)
     if commitment is None:
         raise NotFound("告知承诺书尚未配置")
     return commitment
@@ -270,8 +276,7 @@ def submit_application(application_id: int, *, actor: Actor) -> Application:
     application.submitted_at = application.commitment_accepted_at
     transition(application, Action.SUBMIT, actor=actor, role="applicant", text="已提交申请，已确认告知承诺")
     signatures = required_signatures(_facts(members), today)
-    letter = session.scalar(select(LetterVersion).where(LetterVersion.effective_from <= today)
-                            .order_by(LetterVersion.effective_from.desc()).limit(1))
+    letter = text_in_force(LetterVersion, today)
     letter_version = letter.version if letter else None
     now = utcnow()
     for signature in signatures:

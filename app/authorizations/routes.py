@@ -27,12 +27,9 @@ def _base_url() -> str:
 @access.roles(*INVITERS)
 def invite(body, authorization_id):
     """A new single-use signing link (older links stop working); optionally texted to the signer."""
-    actor = current_actor()
-    link, url = services.issue_invitation(authorization_id, actor=actor, send_sms=body["send_sms"],
+    link, url = services.issue_invitation(authorization_id, actor=current_actor(), send_sms=body["send_sms"],
                                           base_url=_base_url())
-    # Staff screens never show a usable link: only the applicant gets it back.
-    return {"sign_url": url if actor.role == Role.APPLICANT else None, "expires_at": link.expires_at,
-            "sms_sent": body["send_sms"]}
+    return {"sign_url": url, "expires_at": link.expires_at, "sms_sent": body["send_sms"]}
 
 
 @blp.get("/authorizations/<id:authorization_id>/qrcode")

@@ -3,7 +3,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
-from app.applications.services import get_application, household_of, today_in_china
+from app.applications.services import get_application, household_of, text_in_force
 from app.audit import services as audit
 from app.authorizations.domain import LINK_TTL, link_usable, new_nonce, token_hash
 from app.authorizations.models import Authorization, LetterVersion, SigningLink
@@ -33,8 +33,7 @@ class LinkGone(NotFound):
 
 
 def current_letter(on: date | None = None) -> LetterVersion:
-    letter = session.scalar(select(LetterVersion).where(LetterVersion.effective_from <= (on or today_in_china()))
-                            .order_by(LetterVersion.effective_from.desc()).limit(1))
+    letter = text_in_force(LetterVersion, on)
     if letter is None:
         raise NotFound("授权书尚未配置")
     return letter
@@ -53,8 +52,12 @@ def get_authorization(authorization_id: int, *, actor: Actor) -> Authorization:
     return authorization
 
 
-def issue_invitation(authorization_id: int, *, actor: Actor, send_sms: bool, base_url: str) -> tuple[SigningLink, str]:
-    """A new single-use link; every older one dies. Texted to the signer's own phone on request."""
+def issue_invitation(authorization_id: int, *, actor: Actor, send_sms: bool,
+                     base_url: str) -> tuple[SigningLink, str | None]:
+    """A new single-use link; every older one dies. Texted to the signer's own phone on request.
+
+    The link comes back only to the applicant: staff screens never show a usable link.
+    """
     authorization = get_authorization(authorization_id, actor=actor)
     if authorization.status not in INVITABLE:
         raise NotInvitable()
@@ -75,7 +78,7 @@ def issue_invitation(authorization_id: int, *, actor: Actor, send_sms: bool, bas
             queue_sms(signer["phone"], "sign_invite", {"url": url}, ttl_seconds=int(LINK_TTL.total_seconds()))
     audit.record("authorization.invite", actor=actor, object_type="authorization", object_id=authorization.id,
                  region_code=authorization.application.region_code, detail={"sms": send_sms})
-    return link, url
+    return link, url if actor.role == "applicant" else None
 
 
 def current_link_url(authorization_id: int, *, actor: Actor, base_url: str) -> str:
