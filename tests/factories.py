@@ -4,7 +4,7 @@ from itertools import count
 from app.common.actor import Actor
 from app.common.clock import utcnow
 from app.db import session
-from app.demo import REGIONS, load_regions  # noqa: F401 — the demo tree is the test tree
+from app.demo import load_regions  # noqa: F401 — the demo tree is the test tree
 from app.identity import services as identity
 from app.identity import staff
 from app.identity.domain import Role

@@ -64,7 +64,8 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status, frozenset]] = {
     (Status.DISTRICT_FILING, Action.REJECT): (Status.REJECTED, frozenset({"district_worker"})),
     (Status.RETURNED, Action.RESUBMIT): (Status.RESUBMITTED, frozenset({APPLICANT})),
     **{(stage, Action.RETURN): (Status.RETURNED, frozenset({role})) for stage, role in STAGE_ROLE.items()},
-    **{(Status.RESUBMITTED, Action.RESUME): (stage, frozenset({SYSTEM})) for stage in (Status.VILLAGE_REVIEW,)},
+    # The target of RESUME is the stage that returned the case (RESUME_TARGETS), given by the caller.
+    (Status.RESUBMITTED, Action.RESUME): (Status.VILLAGE_REVIEW, frozenset({SYSTEM})),
     **{(status, Action.WITHDRAW): (Status.WITHDRAWN, frozenset({APPLICANT}))
        for status in Status if status not in CLOSED},
 }
@@ -249,7 +250,6 @@ NATIONAL_TIME_LIMITS = {
     AssistanceType.LOW_INCOME: 25, AssistanceType.TEMPORARY: 25,
 }
 SMALL_TEMPORARY_DAYS = 3        # ≤ temporary_small_limit yuan: the township decides alone (seed 003)
-EXTENSION_DAYS = 15             # 25 may be extended to 40
 
 
 def time_limit_name(assistance_type: str) -> str:

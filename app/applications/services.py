@@ -1,5 +1,4 @@
 """Use cases of the applicant: household, draft, evidence, submission, withdrawal."""
-import hashlib
 import json
 from datetime import date, timedelta
 
@@ -333,10 +332,6 @@ def authorizations_of(application_id: int, *, actor: Actor) -> list[Authorizatio
     application = get_application(application_id, actor=actor)
     return list(session.scalars(select(Authorization).where(Authorization.application_id == application.id)
                                 .order_by(Authorization.member_position)))
-
-
-def commitment_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def present(application: Application) -> dict:

@@ -5,14 +5,6 @@ from dataclasses import dataclass
 
 GENESIS = "0" * 64
 
-# Events named in SECURITY.md; services may add others, these must never disappear.
-ACTIONS = {
-    "auth.staff_login", "auth.otp_login", "auth.wechat_login", "auth.otp_failure",
-    "auth.refresh_reuse", "auth.logout", "access.denied", "identity.bind",
-    "staff.create", "staff.update", "pii.unmask", "config.change",
-}
-
-
 def event_digest(prev_hash: str, fields: dict) -> str:
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()

@@ -16,9 +16,6 @@ class Actor:
         return self.role not in (None, "applicant")
 
 
-SYSTEM = Actor(role="system")
-
-
 @dataclass(frozen=True)
 class Principal:
     """The authenticated caller of a request, as read from the database."""

@@ -76,8 +76,3 @@ class DecimalString(fields.Decimal):
 PersonName = lambda **kw: fields.String(validate=validate.Regexp(  # noqa: E731
     r"^[\u3400-\u9fff\u00b7A-Za-z][\u3400-\u9fff\u00b7A-Za-z ]{0,29}$", error="请填写真实姓名（2到30个字）"),
     **kw)
-
-
-class PaginationQuery(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.factories import BAOJI, DUANJIA, FUFENG, GAOJIA, QINGLONG, WEIBIN
+from tests.factories import BAOJI, DUANJIA, FUFENG, GAOJIA, QINGLONG
 
 NEW_WORKER = {"username": "new.worker", "display_name": "新经办人", "role": "village_worker",
               "region_code": QINGLONG, "password": "Strong-Passw0rd-Qinglong"}
