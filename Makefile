@@ -8,7 +8,16 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test install lint clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# The sealed PDFs embed a TrueType CJK font (reportlab cannot read Noto CJK's CFF outlines).
+CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+export CJK_FONT
+
+$(CJK_FONT):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -q fonts-wqy-zenhei >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-zenhei >/dev/null; }; \
+	else echo "the sealed PDFs need a TrueType CJK font at $(CJK_FONT): sudo apt-get install fonts-wqy-zenhei, or set CJK_FONT"; exit 1; fi
+
+$(STAMP): requirements.txt requirements-dev.txt | $(CJK_FONT)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -r requirements-dev.txt

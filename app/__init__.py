@@ -53,13 +53,15 @@ def _register_blueprints(app, api):
     from app.applications.routes import blp as applications_blp
     from app.audit.routes import blp as audit_blp
     from app.authorizations.routes import blp as authorizations_blp
+    from app.documents.routes import blp as documents_blp
     from app.health import blp as health_blp
     from app.identity.routes import blp as identity_blp
     from app.regions.routes import blp as regions_blp
     from app.verification.routes import blp as policy_blp
 
     app.register_blueprint(health_blp)
-    for blueprint in (identity_blp, regions_blp, policy_blp, applications_blp, authorizations_blp, audit_blp):
+    for blueprint in (identity_blp, regions_blp, policy_blp, applications_blp, authorizations_blp, documents_blp,
+                      audit_blp):
         api.register_blueprint(blueprint)
 
 

@@ -80,6 +80,43 @@ def register(app):
         for table, count in counts.items():
             click.echo(f"{table}: {count} values re-encrypted")
 
+    @app.cli.command("verify")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def verify(path):
+        """Check a sealed PDF: registry, seal (against the platform roots, offline) and evidence; exit 1 if not valid."""
+        from flask import current_app
+
+        from app.documents.services import verify_file
+
+        with open(path, "rb") as source:
+            report = verify_file(source.read(), seal=current_app.extensions["sealing"].seal, max_bytes=10 ** 9)
+        click.echo(f"SHA-256  {report['sha256']}")
+        for key, label in (("registry", "登记"), ("signature", "签章"), ("evidence", "证据")):
+            finding = report[key]
+            click.echo(f"{label}  {'通过' if finding['ok'] else '不通过'}  {finding['message']}")
+        if report["document"]:
+            document = report["document"]
+            click.echo(f"文件  {document['title']} · {document['status_text']} · 签署人 {document['signer']} · "
+                       f"核验码 {document['verify_code']}")
+        click.echo("结论  " + ("文件真实有效" if report["valid"] else "文件无效或已被改动"))
+        raise SystemExit(0 if report["valid"] else 1)
+
+    @app.cli.group()
+    def letters():
+        """Authorization letter versions."""
+
+    @letters.command("require")
+    @click.argument("version")
+    def letters_require(version):
+        """Policy requires this letter version: consents signed under an older one return to pending."""
+        from app.authorizations.services import require_letter_version
+        from app.common.actor import Actor
+        from app.db import transaction
+
+        with transaction():
+            count = require_letter_version(version, actor=Actor(role="system"))
+        click.echo(f"{count} authorizations returned to pending")
+
     @app.cli.group()
     def calendar():
         """Working-day calendar."""

@@ -129,6 +129,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "S3_SECRET_KEY": env_value("S3_SECRET_KEY", ""),
         "S3_REGION": env_value("S3_REGION", "us-east-1"),
         "IDEMPOTENCY_TTL": _int("IDEMPOTENCY_TTL", 86400),
+        # Electronic authorization: the seal, the timestamp authority, the letter's validity
+        "CJK_FONT": env_value("CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+        "SEAL_PKCS12_FILE": env_value("SEAL_PKCS12_FILE"),
+        "SEAL_PKCS12_PASSWORD": env_value("SEAL_PKCS12_PASSWORD"),
+        "SEAL_TRUST_ROOTS": env_value("SEAL_TRUST_ROOTS"),
+        "SEAL_DEV_PKI_DIR": env_value("SEAL_DEV_PKI_DIR", str(instance / "pki")),
+        "TSA_URL": env_value("TSA_URL", "http://127.0.0.1:5101/tsa/"),
+        "TSA_TIMEOUT": float(env_value("TSA_TIMEOUT", "10")),
+        "AUTHORIZATION_VALIDITY_MONTHS": _int("AUTHORIZATION_VALIDITY_MONTHS", 12),
+        "VERIFY_RATE_LIMIT": env_value("VERIFY_RATE_LIMIT", "30 per minute"),
         "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 184),
     }
     for name in SECRET_NAMES:
@@ -170,5 +180,9 @@ def check_production(cfg: dict) -> None:
         problems.append("SMS_BACKEND must be 'http' with SMS_HTTP_URL set")
     if "demo" in (cfg["WECHAT_MINIPROGRAM_SECRET"] + cfg["WECHAT_OA_SECRET"]):
         problems.append("WeChat app ids and secrets must be the real ones, not the demo defaults")
+    if not (cfg.get("SEAL_PKCS12_FILE") and cfg.get("SEAL_TRUST_ROOTS")):
+        problems.append("SEAL_PKCS12_FILE and SEAL_TRUST_ROOTS must name the platform seal and its root (no dev PKI)")
+    if not cfg.get("TSA_URL") or "127.0.0.1:5101" in cfg["TSA_URL"]:
+        problems.append("TSA_URL must name the real timestamp authority")
     if problems:
         raise ConfigError("refusing to start in production: " + "; ".join(problems))

@@ -57,6 +57,18 @@ class Encrypted(TypeDecorator):
         return None if value is None else crypto.keyring().decrypt(value)
 
 
+class EncryptedBytes(Encrypted):
+    """A personal-data file (a handwritten signature, a sealed PDF) stored the same way."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else crypto.keyring().encrypt_bytes(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else crypto.keyring().decrypt_bytes(value)
+
+
 def make_engine(url: str, *, pool_size: int = 5):
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

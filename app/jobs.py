@@ -92,3 +92,14 @@ def remind_staff():
     with app_context():
         with transaction():
             return send_due_notices(today_in_china())
+
+
+@huey.periodic_task(crontab(hour="17", minute="5"))
+def expire_authorizations():
+    """Every night at 01:05 China time: consents past their validity end."""
+    from app.authorizations.services import expire_authorizations as expire
+    from app.common.actor import Actor
+
+    with app_context():
+        with transaction():
+            return expire(actor=Actor(role="system"))

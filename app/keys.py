@@ -49,7 +49,7 @@ def reencrypt_all(batch: int = 500) -> dict[str, int]:
             if not rows:
                 break
             for key, ciphertext in rows:
-                session.execute(update(table).where(pk == key).values({column.name: crypto.keyring().decrypt(ciphertext)}))
+                session.execute(update(table).where(pk == key).values({column.name: column.type.process_result_value(ciphertext, None)}))
             done += len(rows)
             last = rows[-1][0]
         counts[f"{table.name}.{column.name}"] = done

@@ -1,8 +1,12 @@
 """Builds the keyring, token signer and adapters from configuration (the *_BACKEND settings)."""
+from pathlib import Path
+
+from app.adapters.seal import PlatformSeal, ensure_dev_pki
 from app.adapters.sms import make_sender
 from app.adapters.storage import make_storage
 from app.adapters.wechat import WechatClient
 from app.common import crypto
+from app.authorizations.services import Sealing
 from app.identity.services import AuthPolicy
 from app.notifications.services import configure_dispatch
 from app.identity.tokens import TokenSigner
@@ -26,8 +30,22 @@ def init_app(app) -> None:
     app.extensions["sms"] = make_sender(cfg)
     app.extensions["storage"] = make_storage(cfg)
     app.extensions["auth_policy"] = AuthPolicy.from_config(cfg)
+    app.extensions["sealing"] = Sealing(seal=make_seal(cfg), font_path=cfg["CJK_FONT"], base_url=cfg["PUBLIC_BASE_URL"],
+                                        validity_months=cfg["AUTHORIZATION_VALIDITY_MONTHS"])
     from app.jobs import deliver_message, huey
 
     if cfg["JOB_BACKEND"] == "immediate":
         huey.immediate = True
     configure_dispatch(deliver_message)
+
+
+def make_seal(cfg) -> PlatformSeal:
+    """The configured seal certificate, or outside production a development PKI made on first run."""
+    if cfg.get("SEAL_PKCS12_FILE"):
+        password = cfg.get("SEAL_PKCS12_PASSWORD")
+        return PlatformSeal(pkcs12_path=cfg["SEAL_PKCS12_FILE"], pkcs12_password=password.encode() if password else None,
+                            trust_roots=[path.strip() for path in cfg["SEAL_TRUST_ROOTS"].split(",") if path.strip()],
+                            tsa_url=cfg["TSA_URL"], timeout=cfg["TSA_TIMEOUT"])
+    pki = ensure_dev_pki(Path(cfg["SEAL_DEV_PKI_DIR"]))
+    return PlatformSeal(pkcs12_path=str(pki.seal_p12), pkcs12_password=pki.seal_password,
+                        trust_roots=[str(pki.ca_cert)], tsa_url=cfg["TSA_URL"], timeout=cfg["TSA_TIMEOUT"])

@@ -3,6 +3,7 @@ every test inside a savepoint that is rolled back, fake WeChat and SMS servers o
 import logging
 import os
 import tempfile
+from pathlib import Path
 import uuid
 
 import pytest
@@ -15,7 +16,9 @@ from app.applications.timeline import forget_cached  # noqa: E402
 from app.cli import upgrade_database  # noqa: E402
 from app.db import session  # noqa: E402
 from app.devservers import BackgroundServer  # noqa: E402
+from app.adapters.seal import ensure_dev_pki  # noqa: E402
 from app.devservers.sms import create_fake_sms  # noqa: E402
+from app.devservers.tsa import create_fake_tsa  # noqa: E402
 from app.devservers.wechat import create_fake_wechat  # noqa: E402
 from tests import factories  # noqa: E402
 
@@ -67,8 +70,18 @@ def fake_sms():
 
 
 @pytest.fixture(scope="session")
-def app(fake_wechat):
-    app = create_app(test_config(WECHAT_API_BASE=fake_wechat.url))
+def fake_tsa():
+    """The timestamp authority of the development PKI that the app makes under INSTANCE_PATH/pki."""
+    pki = ensure_dev_pki(Path(TMP) / "pki")
+    with BackgroundServer(create_fake_tsa(pki.tsa_cert, pki.tsa_key, pki.ca_cert)) as server:
+        server.app = server.server.app
+        server.pki = pki
+        yield server
+
+
+@pytest.fixture(scope="session")
+def app(fake_wechat, fake_tsa):
+    app = create_app(test_config(WECHAT_API_BASE=fake_wechat.url, TSA_URL=fake_tsa.url + "/"))
     # Every record the app logs, before any redaction, for the plaintext scan at the end.
     raw = logging.FileHandler(RAW_LOG, encoding="utf-8")
     raw.setFormatter(logging.Formatter("%(name)s %(message)s %(args)s"))

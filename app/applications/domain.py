@@ -66,6 +66,8 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status, frozenset]] = {
     **{(stage, Action.RETURN): (Status.RETURNED, frozenset({role})) for stage, role in STAGE_ROLE.items()},
     # The target of RESUME is the stage that returned the case (RESUME_TARGETS), given by the caller.
     (Status.RESUBMITTED, Action.RESUME): (Status.VILLAGE_REVIEW, frozenset({SYSTEM})),
+    # A household changed after signing: every member consents again, then a new check.
+    (Status.RESUBMITTED, Action.OPEN_AUTHORIZATION): (Status.AUTHORIZING, frozenset({SYSTEM})),
     **{(status, Action.WITHDRAW): (Status.WITHDRAWN, frozenset({APPLICANT}))
        for status in Status if status not in CLOSED},
 }

@@ -11,6 +11,7 @@ from app.applications.domain import (CLOSED, STAGE_TEXT, Action, AssistanceType,
                                      next_status, required_signatures)
 from app.applications.models import Application, ApplicationEvent, CommitmentText, Document, Household, Member
 from app.audit import services as audit
+from app.authorizations.consents import renew_consents
 from app.authorizations.models import Authorization, LetterVersion
 from app.common.actor import Actor
 from app.common.clock import CHINA_TZ, utcnow
@@ -175,7 +176,7 @@ def create_application(data: dict, *, actor: Actor) -> Application:
         status=Status.DRAFT.value, created_at=now, updated_at=now)
     session.add(application)
     session.flush()
-    _event(application, "created", "已创建申请草稿", actor)
+    add_event(application, "created", "已创建申请草稿", actor)
     return application
 
 
@@ -225,7 +226,7 @@ def get_document(application_id: int, document_id: int, *, actor: Actor, storage
 
 # Submission and the workflow -------------------------------------------------------------------
 
-def _event(application: Application, kind: str, text: str, actor: Actor, *, transition=None) -> None:
+def add_event(application: Application, kind: str, text: str, actor: Actor, *, transition=None) -> None:
     from_status, to_status = transition or (None, None)
     session.add(ApplicationEvent(application_id=application.id, occurred_at=utcnow(), kind=kind,
                                  from_status=from_status, to_status=to_status,
@@ -243,7 +244,7 @@ def transition(application: Application, action: Action, *, actor: Actor, role: 
     application.status = target.value
     application.updated_at = utcnow()
     message = text or STAGE_TEXT[target]
-    _event(application, action.value, message, actor, transition=(before, target.value))
+    add_event(application, action.value, message, actor, transition=(before, target.value))
     notify(application.applicant_account_id, f"application.{target.value}", message,
            application_id=application.id)
 
@@ -269,7 +270,7 @@ def submit_application(application_id: int, *, actor: Actor) -> Application:
     today = today_in_china()
     members = _freeze(application, today)
     if application.status == Status.RETURNED:
-        return _resubmit(application, actor=actor)
+        return _resubmit(application, members, today, actor=actor)
     _check_no_duplicate(application.household_id, application.assistance_type, application.temporary_cause,
                         application.id)
     application.submitted_at = application.commitment_accepted_at
@@ -311,11 +312,21 @@ def _freeze(application: Application, today: date) -> list[Member]:
     return members
 
 
-def _resubmit(application: Application, *, actor: Actor) -> Application:
-    """The added evidence and corrections become the new snapshot; the original filing date stands."""
+def _resubmit(application: Application, members: list[Member], today: date, *, actor: Actor) -> Application:
+    """The added evidence and corrections become the new snapshot; the original filing date stands.
+
+    A household changed since the members signed needs their consent again, then a new check.
+    """
     returned_from = Status(application.returned_from or Status.VILLAGE_REVIEW)
     transition(application, Action.RESUBMIT, actor=actor, role="applicant", text="已补充材料并重新提交")
-    transition(application, Action.RESUME, actor=actor, role="system", resume_to=returned_from)
+    wanted = {s.member_index: s.signer_index for s in required_signatures(_facts(members), today)}
+    letter = text_in_force(LetterVersion, today)
+    if renew_consents(application.id, household_of(application), wanted, letter_version=letter and letter.version,
+                      actor=actor):
+        transition(application, Action.OPEN_AUTHORIZATION, actor=actor, role="system",
+                   text="家庭成员信息已变更，需要相关成员重新授权")
+    else:
+        transition(application, Action.RESUME, actor=actor, role="system", resume_to=returned_from)
     return application
 
 
@@ -330,7 +341,8 @@ def withdraw_application(application_id: int, *, actor: Actor) -> Application:
 
 def authorizations_of(application_id: int, *, actor: Actor) -> list[Authorization]:
     application = get_application(application_id, actor=actor)
-    return list(session.scalars(select(Authorization).where(Authorization.application_id == application.id)
+    return list(session.scalars(select(Authorization).where(Authorization.application_id == application.id,
+                                                            Authorization.required.is_(True))
                                 .order_by(Authorization.member_position)))
 
 

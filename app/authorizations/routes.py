@@ -2,7 +2,7 @@
 import io
 
 import qrcode
-from flask import current_app, send_file
+from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 from qrcode.image.svg import SvgPathImage
 
@@ -14,6 +14,8 @@ from app.web.access import current_actor
 
 blp = Blueprint("authorizations", __name__, url_prefix="/api/v1", description="Electronic authorization")
 INVITERS = (Role.APPLICANT, *sorted(STAFF_ROLES - {Role.AUDITOR}))
+CASEWORKERS = (Role.VILLAGE_WORKER, Role.TOWNSHIP_WORKER, Role.DISTRICT_WORKER)
+TOKEN = "string(minlength=16, maxlength=128):token"
 
 
 def _base_url() -> str:
@@ -48,7 +50,7 @@ def qr(query, authorization_id):
     return send_file(io.BytesIO(buffer.getvalue()), mimetype="image/png")
 
 
-@blp.get("/sign/<string(minlength=16, maxlength=128):token>")
+@blp.get(f"/sign/<{TOKEN}>")
 @blp.response(200, schemas.SigningPageOut)
 @blp.alt_response(404, description="unknown, expired, used or replaced link (never says which)")
 @access.public
@@ -57,7 +59,7 @@ def signing_page(token):
     return services.open_link(token)
 
 
-@blp.post("/sign/<string(minlength=16, maxlength=128):token>/otp")
+@blp.post(f"/sign/<{TOKEN}>/otp")
 @limiter.limit(lambda: current_app.config["OTP_IP_LIMIT"])
 @blp.response(202)
 @blp.alt_response(404, description="unknown, expired, used or replaced link")
@@ -67,6 +69,81 @@ def signing_code(token):
     """Send a one-time code to the signer's own phone on file (masked on the page, never chosen by the caller)."""
     services.send_signing_code(token, policy=current_app.extensions["auth_policy"])
     return {"message": "验证码已发送至签署人预留的手机号码，5分钟内有效"}
+
+
+@blp.post(f"/sign/<{TOKEN}>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@blp.arguments(schemas.SignIn)
+@blp.response(201, schemas.SignOut)
+@blp.alt_response(404, description="unknown, expired, used or replaced link (never says which)")
+@blp.alt_response(413, description="signature image over 1 MB or 4096 px, or strokes over 200 KB")
+@blp.alt_response(415, description="the signature is not a PNG")
+@blp.alt_response(422, description="wrong name/ID or code (each counts as a wrong code), blank signature, not agreed")
+@blp.alt_response(429, description="5 wrong tries: locked for 10 minutes")
+@blp.alt_response(503, description="the seal or the timestamp authority is unavailable: nothing was signed, retry")
+@access.public
+def sign(body, token):
+    """Sign: name + ID number, the code, agreement and the handwritten signature; answered with the verify code."""
+    client = services.Client(ip=request.remote_addr, user_agent=request.user_agent.string)
+    signature = services.sign_authorization(token, body, actor=current_actor(), client=client,
+                                            policy=current_app.extensions["auth_policy"], sealing=_sealing())
+    return services.signing_receipt(signature, base_url=_base_url())
+
+
+@blp.get("/authorizations/<id:authorization_id>/document.pdf")
+@blp.response(200, description="the sealed PDF", content_type="application/pdf")
+@blp.alt_response(404, description="not signed yet, or not yours to see")
+@access.roles(Role.APPLICANT, *sorted(STAFF_ROLES))
+def signed_document(authorization_id):
+    """The sealed PDF of the latest signature (to the signer, the applicant and staff in the region)."""
+    signature, content = services.signed_document(authorization_id, actor=current_actor())
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"authorization-{authorization_id}-{signature.id}.pdf")
+
+
+@blp.post("/authorizations/<id:authorization_id>/revoke")
+@blp.arguments(schemas.RevokeIn)
+@blp.response(200, schemas.AuthorizationStatusOut)
+@blp.alt_response(404, description="not the signer of this authorization")
+@blp.alt_response(409, description="nothing to revoke")
+@blp.alt_response(422, description="wrong or expired code")
+@access.roles(Role.APPLICANT)
+def revoke(body, authorization_id):
+    """The signer withdraws consent (a fresh code to the signer's own phone is needed)."""
+    return services.revoke_authorization(authorization_id, body["otp_code"], actor=current_actor(),
+                                         policy=current_app.extensions["auth_policy"])
+
+
+@blp.get("/staff/authorizations/<id:authorization_id>")
+@blp.response(200, schemas.ReviewOut)
+@blp.alt_response(404, description="not signed yet, or outside your region")
+@access.roles(*sorted(STAFF_ROLES))
+def review(authorization_id):
+    """The signature to confirm: the handwritten image, the masked identity and the evidence."""
+    return services.signature_for_review(authorization_id, actor=current_actor())
+
+
+@blp.post("/staff/authorizations/<id:authorization_id>/confirm")
+@blp.response(200, schemas.AuthorizationStatusOut)
+@blp.alt_response(409, description="not waiting for confirmation")
+@access.roles(*CASEWORKERS)
+def confirm(authorization_id):
+    """Confirm that the signature is genuine (a record of its own; the PDF is not changed)."""
+    return services.confirm_signature(authorization_id, actor=current_actor())
+
+
+@blp.post("/staff/authorizations/<id:authorization_id>/reject")
+@blp.arguments(schemas.RejectIn)
+@blp.response(200, schemas.AuthorizationStatusOut)
+@blp.alt_response(409, description="not signed")
+@access.roles(*CASEWORKERS)
+def reject(body, authorization_id):
+    """Reject the signature with a reason: the applicant is told and the member is invited to sign again."""
+    return services.reject_signature(authorization_id, body["reason"], actor=current_actor(), base_url=_base_url())
+
+
+def _sealing():
+    return current_app.extensions["sealing"]
 
 
 @blp.get("/letter")

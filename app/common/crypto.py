@@ -59,14 +59,20 @@ class Keyring:
         return self._ciphers[kid]
 
     def encrypt(self, plaintext: str, *, context: bytes = b"") -> str:
-        nonce = os.urandom(12)
-        sealed = self._cipher(self.active).encrypt(nonce, plaintext.encode("utf-8"), context)
-        return f"{self.active}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+        return self.encrypt_bytes(plaintext.encode("utf-8"), context=context)
 
     def decrypt(self, token: str, *, context: bytes = b"") -> str:
+        return self.decrypt_bytes(token, context=context).decode("utf-8")
+
+    def encrypt_bytes(self, plaintext: bytes, *, context: bytes = b"") -> str:
+        nonce = os.urandom(12)
+        sealed = self._cipher(self.active).encrypt(nonce, plaintext, context)
+        return f"{self.active}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+    def decrypt_bytes(self, token: str, *, context: bytes = b"") -> bytes:
         kid, _, body = token.partition(":")
         raw = _b64decode(body)
-        return self._cipher(kid).decrypt(raw[:12], raw[12:], context).decode("utf-8")
+        return self._cipher(kid).decrypt(raw[:12], raw[12:], context)
 
     @classmethod
     def from_settings(cls, data_keys: str, active: str | None, blind_key_b64: str) -> "Keyring":

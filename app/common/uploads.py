@@ -36,8 +36,8 @@ _PDF_INFLATE_FACTOR = 4
 class UploadRejected(InvalidInput):
     """The file cannot be accepted; `status_hint` is "too_large", "unsupported" or "invalid"."""
 
-    def __init__(self, status_hint: str, message: str):
-        super().__init__(message, errors={"file": [message]})
+    def __init__(self, status_hint: str, message: str, *, field: str = "file"):
+        super().__init__(message, errors={field: [message]})
         self.status_hint = status_hint
 
 
@@ -64,6 +64,53 @@ def inspect_upload(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int =
         _check_pdf(data, max_bytes)
         return _clean(data, "application/pdf", "pdf")
     raise UploadRejected("unsupported", "仅支持 JPG、PNG 图片和 PDF 文件")
+
+
+SIGNATURE_MAX_BYTES = 1024 * 1024
+SIGNATURE_MAX_SIDE = 4096
+# Fewer inked pixels, or a smaller extent, than this is a tap, not a signature.
+SIGNATURE_MIN_INK = 50
+SIGNATURE_MIN_EXTENT = 20
+
+
+def inspect_signature(data: bytes, *, field: str = "file") -> CleanFile:
+    """A handwritten signature: PNG only, ≤ 1 MB and 4096 px a side, re-encoded, and not blank."""
+    if not data:
+        raise UploadRejected("invalid", "签名图片为空", field=field)
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise UploadRejected("too_large", "签名图片不能超过 1 MB", field=field)
+    if not data.startswith(_PNG):
+        raise UploadRejected("unsupported", "签名图片须为 PNG 格式", field=field)
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            if max(image.size) > SIGNATURE_MAX_SIDE:
+                raise UploadRejected("too_large", "签名图片尺寸不能超过 4096×4096 像素", field=field)
+    except UploadRejected:
+        raise
+    except Exception as exc:
+        raise UploadRejected("invalid", "签名图片已损坏或无法识别", field=field) from exc
+    try:
+        clean = _reencode(data, "PNG", SIGNATURE_MAX_SIDE * SIGNATURE_MAX_SIDE)
+    except UploadRejected as exc:
+        raise UploadRejected(exc.status_hint, exc.message, field=field) from exc
+    if not _has_ink(clean):
+        raise UploadRejected("invalid", "未检测到手写签名，请在签名框内签名后再提交", field=field)
+    return _clean(clean, "image/png", "png")
+
+
+def _has_ink(png: bytes) -> bool:
+    """Dark, opaque pixels: strokes on a transparent or white pad."""
+    with Image.open(io.BytesIO(png)) as image:
+        gray = image.convert("LA")
+    luminance, alpha = gray.split()
+    opaque = alpha.point(lambda a: 255 if a > 64 else 0)
+    dark = luminance.point(lambda v: 255 if v < 160 else 0)
+    ink = Image.composite(dark, Image.new("L", gray.size, 0), opaque)
+    box = ink.getbbox()
+    if box is None:
+        return False
+    inked = sum(ink.histogram()[255:])
+    return inked >= SIGNATURE_MIN_INK and max(box[2] - box[0], box[3] - box[1]) >= SIGNATURE_MIN_EXTENT
 
 
 def _clean(content: bytes, content_type: str, extension: str) -> CleanFile:

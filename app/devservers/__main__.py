@@ -1,10 +1,16 @@
-"""`python -m app.devservers`: the fake WeChat and SMS servers for demo mode."""
+"""`python -m app.devservers`: the fake WeChat, SMS and timestamp-authority servers for demo mode."""
 import argparse
 import os
 
+from pathlib import Path
+
 from werkzeug.serving import run_simple
 
+from app.adapters.seal import ensure_dev_pki
+from app.config import INSTANCE
+
 from app.devservers.sms import create_fake_sms
+from app.devservers.tsa import create_fake_tsa
 from app.devservers.wechat import create_fake_wechat
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
@@ -20,8 +26,11 @@ def main():
             os.environ.get("WECHAT_OA_SECRET", "demo-official-account-secret"),
     })
     sms = create_fake_sms(os.environ.get("SMS_HTTP_TOKEN", "demo-sms-token"))
-    # WeChat's paths at the root, the SMS provider under /fake-sms.
-    run_simple("127.0.0.1", args.port, DispatcherMiddleware(wechat, {"/fake-sms": sms}), threaded=True)
+    # The local timestamp authority signs with the development PKI the app made in instance/pki.
+    pki = ensure_dev_pki(Path(os.environ.get("SEAL_DEV_PKI_DIR", INSTANCE / "pki")))
+    tsa = create_fake_tsa(pki.tsa_cert, pki.tsa_key, pki.ca_cert)
+    # WeChat's paths at the root, the SMS provider under /fake-sms, the TSA under /tsa.
+    run_simple("127.0.0.1", args.port, DispatcherMiddleware(wechat, {"/fake-sms": sms, "/tsa": tsa}), threaded=True)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ ROLE_LEVELS = {
 class OtpPurpose(StrEnum):
     LOGIN = "login"
     SIGN = "sign"
+    REVOKE = "revoke"
 
 
 def role_level_problem(role: str, region_code: str) -> str | None:

@@ -16,7 +16,8 @@ class WechatLoginIn(BaseSchema):
 
 class OtpSendIn(BaseSchema):
     phone = Phone(required=True)
-    purpose = fields.String(load_default=OtpPurpose.LOGIN.value, validate=validate.OneOf([OtpPurpose.LOGIN.value]))
+    purpose = fields.String(load_default=OtpPurpose.LOGIN.value, validate=validate.OneOf([OtpPurpose.LOGIN.value, OtpPurpose.REVOKE.value]),
+                             metadata={"description": "login, or revoke (a signer withdrawing an authorization)"})
 
 
 class OtpVerifyIn(BaseSchema):

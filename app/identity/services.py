@@ -316,8 +316,13 @@ def send_otp(phone: str, purpose: str, *, policy: AuthPolicy) -> None:
               ttl_seconds=policy.otp_ttl)
 
 
-def verify_otp(phone: str, purpose: str, code: str, *, actor: Actor, policy: AuthPolicy) -> None:
-    """Single use, bound to phone and purpose, at most `otp_max_tries` wrong tries then a lock."""
+def verify_otp(phone: str, purpose: str, code: str, *, actor: Actor, policy: AuthPolicy,
+               other_proof_ok: bool = True) -> datetime:
+    """Single use, bound to phone and purpose, at most `otp_max_tries` wrong tries then a lock.
+
+    A proof checked together with the code (name and ID number on the signing page) that fails
+    costs a try like a wrong code. Returns when the code was sent.
+    """
     now = utcnow()
     index = phone_index(phone)
     latest = session.scalar(
@@ -328,9 +333,9 @@ def verify_otp(phone: str, purpose: str, code: str, *, actor: Actor, policy: Aut
         raise OtpLocked(retry_after=int((latest.locked_until - now).total_seconds()) + 1)
     usable = latest is not None and latest.consumed_at is None and latest.expires_at > now
     expected = crypto.keyring().mac("otp", f"{index}:{purpose}:{code}")
-    if usable and hmac.compare_digest(expected, latest.code_hash):
+    if usable and other_proof_ok and hmac.compare_digest(expected, latest.code_hash):
         latest.consumed_at = now
-        return
+        return latest.created_at
     if usable:
         latest.attempts += 1
         if latest.attempts >= policy.otp_max_tries:
