@@ -6,6 +6,7 @@ from app.adapters.sms import make_sender
 from app.adapters.storage import make_storage
 from app.adapters.wechat import WechatClient
 from app.common import crypto
+from app.common.pdf import register_font
 from app.authorizations.services import Sealing
 from app.identity.services import AuthPolicy
 from app.notifications.services import configure_dispatch
@@ -30,6 +31,7 @@ def init_app(app) -> None:
     app.extensions["sms"] = make_sender(cfg)
     app.extensions["storage"] = make_storage(cfg)
     app.extensions["auth_policy"] = AuthPolicy.from_config(cfg)
+    register_font(cfg["CJK_FONT"])  # once per process, and a missing font stops the start, not a signature
     app.extensions["sealing"] = Sealing(seal=make_seal(cfg), font_path=cfg["CJK_FONT"], base_url=cfg["PUBLIC_BASE_URL"],
                                         validity_months=cfg["AUTHORIZATION_VALIDITY_MONTHS"])
     from app.jobs import deliver_message, huey

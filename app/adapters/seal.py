@@ -39,7 +39,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -48,6 +48,12 @@ from pyhanko_certvalidator import ValidationContext
 log = logging.getLogger(__name__)
 
 __all__ = ["DevPki", "PlatformSeal", "SealFindings", "SealUnavailable", "ensure_dev_pki"]
+
+
+# Room for the CMS signature (seal certificate chain + timestamp token with the TSA's chain, about
+# 6 KB here). Reserving it up front spares pyHanko a trial signature, with its own timestamp
+# request, to measure the size on every seal; a chain that outgrows it fails loudly.
+SIGNATURE_BYTES = 16384
 
 
 class SealUnavailable(Exception):
@@ -137,7 +143,7 @@ class PlatformSeal:
         self._signer: signers.SimpleSigner | None = None
         self._lock = threading.Lock()
         # Shared so the size-estimation token pyhanko fetches once per digest algorithm is reused.
-        self._timestamper = HTTPTimeStamper(tsa_url, timeout=timeout)
+        self._timestamper = RequestsHTTPTimeStamper(tsa_url, timeout=timeout)
 
     @property
     def root_certificates(self) -> list[bytes]:
@@ -176,7 +182,8 @@ class PlatformSeal:
             certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES,
             subfilter=fields.SigSeedSubFilter.PADES)
         try:
-            out = signers.PdfSigner(meta, signer, timestamper=self._timestamper).sign_pdf(writer)
+            out = signers.PdfSigner(meta, signer, timestamper=self._timestamper).sign_pdf(
+                writer, bytes_reserved=SIGNATURE_BYTES)
         except Exception as exc:
             raise SealUnavailable(f"sealing failed (timestamp authority {self._tsa_url}): {exc}") from exc
         return out.getvalue()

@@ -6,11 +6,11 @@ with its reason (rejected, revoked, expired, superseded) and stays on record.
 """
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.audit import services as audit
 from app.authorizations.domain import LIVE, household_digest
-from app.authorizations.models import Authorization, Signature
+from app.authorizations.models import Authorization, Signature, SigningLink
 from app.common.actor import Actor
 from app.common.clock import utcnow
 from app.db import session
@@ -33,15 +33,22 @@ def end_signature(authorization: Authorization, status: str, *, now: datetime) -
     return signature
 
 
+def _kill_links(authorization_id: int, now: datetime) -> None:
+    session.execute(update(SigningLink).where(SigningLink.authorization_id == authorization_id,
+                                              SigningLink.used_at.is_(None), SigningLink.revoked_at.is_(None))
+                    .values(revoked_at=now))
+
+
 def renew_consents(application_id: int, members: list[dict], wanted: dict[int, int], *, letter_version: str | None,
                    actor: Actor) -> bool:
     """After the household was edited: consents given for another household, or by another signer,
     return to pending (the old signatures stay on record); members who left need none.
 
-    `wanted` maps each member who must consent to who signs. True when some consent is now missing.
+    `wanted` maps each member who must consent to who signs. True when some consent must be given again.
     """
     digest = household_digest(members)
     now = utcnow()
+    renewed = False
     existing = {a.member_position: a for a in session.scalars(
         select(Authorization).where(Authorization.application_id == application_id).with_for_update())}
     for position, authorization in existing.items():
@@ -51,21 +58,26 @@ def renew_consents(application_id: int, members: list[dict], wanted: dict[int, i
     for position, signer in wanted.items():
         authorization = existing.get(position)
         if authorization is None:
-            authorization = Authorization(application_id=application_id, member_position=position, created_at=now)
+            authorization = Authorization(application_id=application_id, member_position=position, created_at=now,
+                                          status="pending")
             session.add(authorization)
         else:
             signature = current_signature(authorization)
-            still_valid = (authorization.required and authorization.signer_position == signer
-                           and authorization.status in LIVE and signature is not None
-                           and signature.household_digest == digest)
-            if still_valid:
+            given = authorization.status in LIVE
+            if (authorization.required and authorization.signer_position == signer
+                    and (not given or signature.household_digest == digest)):
+                continue
+            if not given and authorization.required:   # not signed yet: only the signer changed
+                authorization.signer_position, authorization.by_guardian = signer, signer != position
+                _kill_links(authorization.id, now)
                 continue
             end_signature(authorization, "superseded", now=now)
+            _kill_links(authorization.id, now)
         authorization.required, authorization.signer_position = True, signer
         authorization.by_guardian = signer != position
         authorization.status, authorization.letter_version, authorization.updated_at = "pending", letter_version, now
         session.flush()
+        renewed = True
         audit.record("authorization.renew", actor=actor, object_type="authorization", object_id=authorization.id,
                      detail={"reason": "household_changed"})
-    return any(a.status not in LIVE for a in session.scalars(
-        select(Authorization).where(Authorization.application_id == application_id, Authorization.required.is_(True))))
+    return renewed

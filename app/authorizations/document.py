@@ -36,7 +36,9 @@ def china_time(moment: datetime) -> str:
 def render(letter: SignedLetter, *, font_path: str) -> bytes:
     pages = Pages(title=letter.title, footer_url=letter.verify_url, font_path=font_path,
                   footer_text=f"核验码 {letter.verify_code} · 扫描右侧二维码或访问下方地址核验本文件真伪")
-    body = letter.text.split("\n", 1)[1].lstrip("\n") if letter.text.startswith(letter.title) else letter.text
+    # The stored text may open with the title on a line of its own; it is shown once, as the heading.
+    first_line, _, rest = letter.text.partition("\n")
+    body = rest.lstrip("\n") if first_line.strip() == letter.title else letter.text
     pages.heading(letter.title)
     pages.paragraph(body)
     pages.space(6)

@@ -40,18 +40,20 @@ def wrap(text: str, size: float, width: float) -> list[str]:
     """Greedy wrapping by glyph width: Chinese has no spaces to break at."""
     lines = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for char in paragraph:
-            if line and pdfmetrics.stringWidth(line + char, FONT, size) > width:
+            advance = pdfmetrics.stringWidth(char, FONT, size)
+            if line and used + advance > width:
                 lines.append(line)
-                line = ""
-            line += char
+                line, used = "", 0.0
+            line, used = line + char, used + advance
         lines.append(line)
     return lines
 
 
 def _qr_matrix(text: str) -> list[list[bool]]:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    # A fixed mask spares trying all eight; any mask is a valid code.
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0)
     code.add_data(text)
     code.make(fit=True)
     return code.get_matrix()

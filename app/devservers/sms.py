@@ -24,6 +24,7 @@ def create_fake_sms(token: str) -> Flask:
 
     @app.get("/messages")
     def messages():
-        return jsonify(app.config["messages"])
+        phone = request.args.get("phone")
+        return jsonify([m for m in app.config["messages"] if phone is None or m["phone"] == phone])
 
     return app

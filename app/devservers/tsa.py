@@ -6,9 +6,34 @@ tests can prove that sealing fails closed; config["requests"] counts the queries
 """
 import threading
 
-from asn1crypto import keys, pem, tsp, x509
+from asn1crypto import cms, core, keys, pem, tsp, x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from flask import Flask, Response, request
+from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
 from pyhanko.sign.timestamps import DummyTimeStamper
+
+
+class _Stamper(DummyTimeStamper):
+    """pyHanko's test TSA, holding its key loaded: it parses the key on every token otherwise,
+    about 40 ms for RSA, which would make the fake the slowest part of every signature."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._key = serialization.load_der_private_key(self.tsa_key.dump(), password=None,
+                                                       unsafe_skip_rsa_key_validation=True)
+
+    def _sign_tst_info(self, tst_info_data: bytes, md_algorithm: str, dt):
+        digest = hashes.Hash(getattr(hashes, md_algorithm.upper())())
+        digest.update(tst_info_data)
+        attributes = cms.CMSAttributes([
+            simple_cms_attribute("content_type", "tst_info"),
+            simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
+            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
+            simple_cms_attribute("message_digest", digest.finalize()),
+        ])
+        signature = self._key.sign(attributes.dump(), PKCS1v15(), getattr(hashes, md_algorithm.upper())())
+        return signature, attributes
 
 
 def _der(path) -> bytes:
@@ -21,7 +46,7 @@ def create_fake_tsa(tsa_cert_path, tsa_key_path, ca_cert_path=None) -> Flask:
     tsa_cert = x509.Certificate.load(_der(tsa_cert_path))
     tsa_key = keys.PrivateKeyInfo.load(_der(tsa_key_path))
     chain = [x509.Certificate.load(_der(ca_cert_path))] if ca_cert_path else []
-    stamper = DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=chain)
+    stamper = _Stamper(tsa_cert=tsa_cert, tsa_key=tsa_key, certs_to_embed=chain)
 
     app = Flask(__name__)
     app.config["TSA_DOWN"] = False

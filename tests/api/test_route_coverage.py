@@ -21,9 +21,11 @@ PUBLIC_ENDPOINTS = {
     "identity.wechat_login", "identity.send_otp", "identity.verify_otp", "identity.staff_login",
     "identity.refresh", "regions.list_regions", "regions.get_region", "policy.standards",
     "applications.commitment", "authorizations.signing_page", "authorizations.signing_code", "authorizations.letter",
+    "authorizations.sign", "documents.by_code", "documents.by_file",
 }
 SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css", "application_id": "1",
-               "document_id": "1", "authorization_id": "1", "token": "0" * 64}
+               "document_id": "1", "authorization_id": "1", "token": "0" * 64,
+               "verify_code": "0" * 16}
 
 
 def routes(app):
@@ -88,9 +90,10 @@ def _authorization_object(ctx):
 
 APPLICATION_ROUTES = ("ApplicationById", "Documents", "download_document", "submit", "withdraw",
                       "application_timeline", "application_authorizations")
+AUTHORIZATION_ROUTES = ("invite", "qr", "signed_document", "revoke", "review", "confirm", "reject")
 SCOPED_OBJECTS = {"identity.StaffAccountById": _staff_object,
                   **{f"applications.{name}": _application_object for name in APPLICATION_ROUTES},
-                  "authorizations.invite": _authorization_object, "authorizations.qr": _authorization_object}
+                  **{f"authorizations.{name}": _authorization_object for name in AUTHORIZATION_ROUTES}}
 
 
 def valid_body(endpoint: str, method: str) -> dict:
@@ -100,6 +103,10 @@ def valid_body(endpoint: str, method: str) -> dict:
     if endpoint == "applications.Documents" and method == "POST":
         return {"data": {"kind": "id_card", "file": (io.BytesIO(b"not checked before access"), "a.png")},
                 "content_type": "multipart/form-data"}
+    if endpoint == "authorizations.revoke":
+        return {"json": {"otp_code": "123456"}}
+    if endpoint == "authorizations.reject":
+        return {"json": {"reason": "签名与本人不符"}}
     return {"json": {}}
 
 

@@ -58,7 +58,7 @@ def test_every_open_status_can_be_withdrawn_and_no_closed_one():
 def test_the_database_table_lists_exactly_the_domain_pairs():
     pairs = allowed_pairs()
     assert ("draft", "submitted") in pairs and ("draft", "approved") not in pairs
-    assert len(pairs) == 25
+    assert len(pairs) == 26
 
 
 def member(index, id_number=ADULT, phone="13800000001", relation="self", lives=True, capacity="full", guardian=None):

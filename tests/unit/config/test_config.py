@@ -10,7 +10,7 @@ from app.keys import fresh_secrets
 # Everything load_config reads that could make a test depend on the machine it runs on.
 ENVIRONMENT = [
     "APP_ENV", "DEBUG", "DEMO_MODE", "DATABASE_URL", "ALLOW_SQLITE_IN_PRODUCTION", "SMS_BACKEND", "SMS_HTTP_URL",
-    "WECHAT_MINIPROGRAM_SECRET", "WECHAT_OA_SECRET",
+    "WECHAT_MINIPROGRAM_SECRET", "WECHAT_OA_SECRET", "SEAL_PKCS12_FILE", "SEAL_TRUST_ROOTS", "TSA_URL",
     "INSTANCE_PATH", "DATA_KEY_ACTIVE", *SECRET_NAMES, *(name + "_FILE" for name in SECRET_NAMES),
 ]
 
@@ -22,7 +22,9 @@ def clean_environment(monkeypatch):
 
 
 REAL_PROVIDERS = {"SMS_BACKEND": "http", "SMS_HTTP_URL": "https://sms.example.gov.cn/send",
-                  "WECHAT_MINIPROGRAM_SECRET": "a1b2c3", "WECHAT_OA_SECRET": "d4e5f6"}
+                  "WECHAT_MINIPROGRAM_SECRET": "a1b2c3", "WECHAT_OA_SECRET": "d4e5f6",
+                  "SEAL_PKCS12_FILE": "/etc/shjz/seal.p12", "SEAL_TRUST_ROOTS": "/etc/shjz/root.pem",
+                  "TSA_URL": "https://tsa.example.gov.cn/"}
 
 
 def production(tmp_path, **overrides) -> dict:
@@ -128,6 +130,9 @@ def test_production_next_to_a_dev_secrets_file_with_other_values_starts(tmp_path
 @pytest.mark.parametrize("override,fragment", [
     ({"SMS_HTTP_URL": None}, "SMS_HTTP_URL"),
     ({"WECHAT_OA_SECRET": "demo-official-account-secret"}, "WeChat"),
+    ({"SEAL_PKCS12_FILE": None}, "SEAL_PKCS12_FILE"),
+    ({"SEAL_TRUST_ROOTS": None}, "SEAL_TRUST_ROOTS"),
+    ({"TSA_URL": "http://127.0.0.1:5101/tsa/"}, "TSA_URL"),
 ])
 def test_production_refuses_demo_providers(tmp_path, override, fragment):
     with pytest.raises(ConfigError, match=fragment):
