@@ -1,7 +1,7 @@
 """Authorization requests, the letter, signing links and every signature given (each with its sealed PDF)."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, event, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, BigId, Encrypted, EncryptedBytes, UTCDateTime
@@ -78,6 +78,12 @@ class LetterVersion(Base):
     text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     effective_from: Mapped[date] = mapped_column(Date)
+
+
+@event.listens_for(LetterVersion, "before_update")
+def _letters_are_immutable(_mapper, _connection, letter):
+    """A published letter never changes: signatures are bound to its text and hash. Publish a new version."""
+    raise PermissionError(f"letter version {letter.version} is immutable")
 
 
 class SigningLink(Base):

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 
-from app.applications.domain import Action, Status, authorization_progress
+from app.applications.domain import CLOSED, Action, Status, authorization_progress
 from app.applications.services import add_event, get_application, household_of, text_in_force, transition
 from app.audit import services as audit
 from app.authorizations import document
@@ -26,7 +26,7 @@ from app.db import session
 from app.documents import services as documents
 from app.documents.domain import new_verify_code, sha256
 from app.identity.domain import OtpPurpose
-from app.identity.services import OtpInvalid, get_account, id_number_index, phone_index, send_otp, verify_otp
+from app.identity.services import OtpInvalid, ProofMismatch, get_account, id_number_index, phone_index, send_otp, verify_otp
 from app.notifications.services import notify, queue_sms
 
 
@@ -117,7 +117,7 @@ def issue_invitation(authorization_id: int, *, actor: Actor, send_sms: bool,
     The link comes back only to the applicant: staff screens never show a usable link.
     """
     authorization = get_authorization(authorization_id, actor=actor)
-    if authorization.status not in INVITABLE:
+    if authorization.status not in INVITABLE or authorization.application.status in CLOSED:
         raise NotInvitable()
     now = utcnow()
     session.execute(update(SigningLink).where(SigningLink.authorization_id == authorization.id,
@@ -155,6 +155,8 @@ def _live_link(token: str) -> SigningLink:
     if link is None or not link_usable(expires_at=link.expires_at, used_at=link.used_at,
                                        revoked_at=link.revoked_at, now=utcnow()):
         raise LinkGone()
+    if session.get(Authorization, link.authorization_id).application.status in CLOSED:
+        raise LinkGone()   # withdrawn or decided: no consent is needed any more
     return link
 
 
@@ -204,16 +206,21 @@ def _signature_inputs(signature: dict) -> tuple:
 
 
 def _prove_identity(form: dict, signer: dict, *, actor: Actor, policy):
-    """Name + ID number against the record (blind indexes) and the code to the signer's phone, as one proof."""
+    """Name + ID number against the record (blind indexes) and the code to the signer's phone, as one proof.
+
+    A wrong code is reported as such whatever the name and ID number, so a link holder without the
+    signer's phone learns nothing about them.
+    """
     same_name = normalize_name(form["name"]) == normalize_name(signer["name"])
     same_id = bool(signer.get("id_number")) and hmac.compare_digest(id_number_index(form["id_number"]),
                                                                     id_number_index(signer["id_number"]))
     try:
         return verify_otp(signer["phone"], OtpPurpose.SIGN, form["otp_code"], actor=actor, policy=policy,
                           other_proof_ok=same_name and same_id)
+    except ProofMismatch as exc:
+        raise IdentityMismatch(errors={"name": [IdentityMismatch.message],
+                                       "id_number": [IdentityMismatch.message]}) from exc
     except OtpInvalid as exc:
-        if not (same_name and same_id):
-            raise IdentityMismatch(errors={"name": [IdentityMismatch.message], "id_number": [IdentityMismatch.message]}) from exc
         raise CodeInvalid(errors={"otp_code": [CodeInvalid.message]}) from exc
 
 
@@ -236,7 +243,7 @@ def sign_authorization(token: str, form: dict, *, actor: Actor, client: Client, 
     application = authorization.application
     members = household_of(application)
     signer = members[authorization.signer_position]
-    if authorization.status not in INVITABLE or not signer.get("phone"):
+    if authorization.status not in INVITABLE or not signer.get("phone") or application.status in CLOSED:
         raise LinkGone()
     image, strokes = _signature_inputs(form["signature"])
     code_sent_at = _prove_identity(form, signer, actor=actor, policy=policy)
@@ -453,6 +460,10 @@ def require_letter_version(version: str, *, actor: Actor) -> int:
     if session.get(LetterVersion, version) is None:
         raise NotFound("授权书版本不存在")
     now = utcnow()
+    # A link shows (and would sign) the letter it was issued with: those of an older letter stop working.
+    session.execute(update(SigningLink).where(SigningLink.letter_version != version, SigningLink.used_at.is_(None),
+                                              SigningLink.revoked_at.is_(None))
+                    .values(revoked_at=now))
     stale = list(session.scalars(select(Authorization).join(Signature, Signature.authorization_id == Authorization.id)
                                  .where(Authorization.required.is_(True), Authorization.status.in_(LIVE),
                                         Signature.status.in_(LIVE), Signature.letter_version != version)))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.audit import services as audit
 from app.common import crypto
 from app.common.actor import Actor, Principal
-from app.common.clock import utcnow
+from app.common.clock import as_utc, utcnow
 from app.common.errors import AuthenticationFailed, InvalidInput, NotFound, TooManyAttempts
 from app.common.idnumber import normalize_id_number, normalize_phone
 from app.db import paginate, session
@@ -79,6 +79,10 @@ class OtpInvalid(AuthenticationFailed):
     error = "OTP_INVALID"
     message = "验证码错误或已过期"
     keep_changes = True
+
+
+class ProofMismatch(OtpInvalid):
+    """The code was right but the proof checked with it (name and ID number) was not."""
 
 
 class OtpLocked(TooManyAttempts):
@@ -329,11 +333,15 @@ def verify_otp(phone: str, purpose: str, code: str, *, actor: Actor, policy: Aut
         select(OtpCode).where(OtpCode.phone_index == index, OtpCode.purpose == purpose)
         .order_by(OtpCode.created_at.desc(), OtpCode.id.desc()).limit(1).with_for_update()
     )
-    if latest is not None and latest.locked_until and latest.locked_until > now:
-        raise OtpLocked(retry_after=int((latest.locked_until - now).total_seconds()) + 1)
+    # A lock holds for its whole length: asking for a new code does not lift it.
+    locked_until = session.scalar(select(func.max(OtpCode.locked_until)).where(
+        OtpCode.phone_index == index, OtpCode.purpose == purpose, OtpCode.locked_until > now))
+    if locked_until is not None:
+        raise OtpLocked(retry_after=int((as_utc(locked_until) - now).total_seconds()) + 1)
     usable = latest is not None and latest.consumed_at is None and latest.expires_at > now
     expected = crypto.keyring().mac("otp", f"{index}:{purpose}:{code}")
-    if usable and other_proof_ok and hmac.compare_digest(expected, latest.code_hash):
+    code_ok = usable and hmac.compare_digest(expected, latest.code_hash)
+    if code_ok and other_proof_ok:
         latest.consumed_at = now
         return latest.created_at
     if usable:
@@ -341,7 +349,8 @@ def verify_otp(phone: str, purpose: str, code: str, *, actor: Actor, policy: Aut
         if latest.attempts >= policy.otp_max_tries:
             latest.consumed_at = now
             latest.locked_until = now + timedelta(seconds=policy.otp_lock)
-    _fail(OtpInvalid(), "auth.otp_failure", actor=actor, detail={"purpose": purpose})
+    # Only someone holding the right code learns that the other proof failed.
+    _fail(ProofMismatch() if code_ok else OtpInvalid(), "auth.otp_failure", actor=actor, detail={"purpose": purpose})
 
 
 def _applicant_by_phone(phone: str) -> Account:

@@ -21,7 +21,7 @@ PUBLIC_ENDPOINTS = {
     "identity.wechat_login", "identity.send_otp", "identity.verify_otp", "identity.staff_login",
     "identity.refresh", "regions.list_regions", "regions.get_region", "policy.standards",
     "applications.commitment", "authorizations.signing_page", "authorizations.signing_code", "authorizations.letter",
-    "authorizations.sign", "documents.by_code", "documents.by_file",
+    "authorizations.sign", "documents.by_code", "documents.by_file", "pages.verify_page",
 }
 SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css", "application_id": "1",
                "document_id": "1", "authorization_id": "1", "token": "0" * 64,

@@ -14,7 +14,7 @@ from app.common.actor import Actor
 from app.common.errors import NotFound
 from app.identity.models import OtpCode
 from tests.api.applications.conftest import submit
-from tests.api.authorizations.conftest import APPLICANT, SPOUSE, token_of
+from tests.api.authorizations.conftest import APPLICANT, SPOUSE, sign_body, token_of
 from tests.factories import (CHILD_ID, DATONG, DUANJIA, GAOJIA, GAOJIA_TOWN, ID_NUMBERS, QINGLONG, age,
                              application_payload, member)
 
@@ -60,7 +60,8 @@ def send_code(client, sms, phone, purpose) -> str:
 
 
 def login(client, sms, phone) -> dict:
-    response = client.post("/api/v1/auth/otp/verify", json={"phone": phone, "code": send_code(client, sms, phone, "login")})
+    code = send_code(client, sms, phone, "login")
+    response = client.post("/api/v1/auth/otp/verify", json={"phone": phone, "code": code})
     assert response.status_code == 200, response.json
     return {"Authorization": f"Bearer {response.json['access_token']}"}
 
@@ -257,6 +258,8 @@ def test_a_new_letter_version_asks_for_consent_again(client, db, household, sign
     confirmed = signing.sign_authorization(own["id"], APPLICANT)
     assert client.post(f"/api/v1/staff/authorizations/{own['id']}/confirm", headers=worker).status_code == 200
     signed = signing.sign_authorization(spouse["id"], SPOUSE)
+    old_link = signing.link(minor["id"])            # issued with the 2026-01 text, not used yet
+    # A text that opens with the title but has no line break after it (the PDF once failed on it).
     text = "家庭经济状况核对授权书（2027年修订）：本人同意民政部门查询本人户籍、不动产、车辆、存款等信息。"
     db.add(LetterVersion(version="2027-01", title="家庭经济状况核对授权书", text=text,
                          sha256=hashlib.sha256(text.encode()).hexdigest(), effective_from=today_in_china()))
@@ -273,11 +276,36 @@ def test_a_new_letter_version_asks_for_consent_again(client, db, household, sign
         assert public_status(client, receipt["verify_code"]) == "superseded"
     assert signatures_of(db, minor["id"]) == []
 
+    # A link shows the letter it was issued with: one of the old letter no longer signs.
+    assert client.post(f"/api/v1/sign/{old_link}/otp").status_code == 404
+    stale = client.post(f"/api/v1/sign/{old_link}", json=sign_body(APPLICANT, "123456"))
+    assert stale.status_code == 404 and stale.json["error"] == "LINK_INVALID"
+    assert signatures_of(db, minor["id"]) == []
     # Signed again, under the new letter.
-    signing.sign_authorization(spouse["id"], SPOUSE)
-    assert [s.letter_version for s in signatures_of(db, spouse["id"])][-1] == "2027-01"
+    for row, person in ((spouse, SPOUSE), (minor, APPLICANT)):
+        assert client.get(f"/api/v1/sign/{signing.link(row['id'])}").json["version"] == "2027-01"
+        signing.sign_authorization(row["id"], person)
+        assert signatures_of(db, row["id"])[-1].letter_version == "2027-01"
     with pytest.raises(NotFound):
         require_letter_version("2099-01", actor=SYSTEM)
+
+
+# A closed case needs no consent -------------------------------------------------------------
+
+def test_a_withdrawn_case_takes_no_more_signatures(client, db, household, signing, applicant_headers):
+    spouse = household["authorizations"][1]
+    token = signing.link(spouse["id"])
+    code = signing.code(token, SPOUSE["phone"])
+    withdrawn = client.post(f"/api/v1/applications/{household['application_id']}/withdraw",
+                            headers=applicant_headers)
+    assert withdrawn.status_code == 200 and withdrawn.json["status"] == "withdrawn"
+    for response in (client.get(f"/api/v1/sign/{token}"), client.post(f"/api/v1/sign/{token}/otp"),
+                     client.post(f"/api/v1/sign/{token}", json=sign_body(SPOUSE, code))):
+        assert response.status_code == 404 and response.json["error"] == "LINK_INVALID"
+    invite = client.post(f"/api/v1/authorizations/{spouse['id']}/invite", json={}, headers=applicant_headers)
+    assert invite.status_code == 409 and invite.json["error"] == "NOT_INVITABLE"
+    assert signatures_of(db, spouse["id"]) == []
+    assert db.get(Authorization, spouse["id"]).status == "pending"
 
 
 # The application waits for everyone ----------------------------------------------------------

@@ -74,3 +74,11 @@ def test_a_household_of_three_signs_is_confirmed_and_every_pdf_verifies(
                              "--no-revocation-check", "--executive-summary", str(sealed)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "VALID" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_qr_code_opens_a_page_that_asks_the_api(client):
+    page = client.get("/verify/ABCDEFGH12345678")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "文件真伪核验" in page.get_data(as_text=True)
+    assert "script-src" not in page.headers["Content-Security-Policy"]   # 'self' only: no inline script
+    assert client.get("/static/verify.js").status_code == 200

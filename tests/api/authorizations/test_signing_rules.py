@@ -144,6 +144,25 @@ def test_five_wrong_tries_of_any_kind_lock_the_code(client, db, signing, spouse)
     assert_nothing_saved(db, spouse["id"], token)
 
 
+def test_without_the_code_nothing_is_learnt_about_the_name_or_id_number(client, signing, spouse):
+    token = signing.link(spouse["id"])
+    code = signing.code(token, SPOUSE["phone"])
+    for changes in ({}, {"name": "李五"}, {"id_number": ID_NUMBERS[0]}):
+        response = client.post(f"/api/v1/sign/{token}", json=sign_body(SPOUSE, other_code(code), **changes))
+        assert_refused(response, 422, "OTP_INVALID", "otp_code")
+
+
+def test_a_new_code_does_not_lift_the_lock(client, db, signing, spouse):
+    token = signing.link(spouse["id"])
+    code = signing.code(token, SPOUSE["phone"])
+    for _ in range(5):
+        client.post(f"/api/v1/sign/{token}", json=sign_body(SPOUSE, other_code(code)))
+    fresh = signing.code(token, SPOUSE["phone"])      # a minute later, another code
+    locked = client.post(f"/api/v1/sign/{token}", json=sign_body(SPOUSE, fresh))
+    assert locked.status_code == 429 and locked.json["error"] == "OTP_LOCKED"
+    assert_nothing_saved(db, spouse["id"], token)
+
+
 # The signature image and strokes -------------------------------------------------------------
 
 def dot(draw):
