@@ -104,10 +104,10 @@ def call(connection, method, path, body=None):
     return response.status, data, time.perf_counter() - started
 
 
-def sign_all(work: queue.Queue, clients: int) -> tuple[list[float], float, list[str]]:
+def sign_all(work: queue.Queue, clients: int) -> tuple[list[float], list[tuple], float, list[str]]:
     png = base64.b64encode(signature_png()).decode()
     strokes = stroke_data(120)
-    latencies, failures, lock = [], [], threading.Lock()
+    latencies, steps, failures, lock = [], [], [], threading.Lock()
 
     def client():
         server = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
@@ -127,6 +127,7 @@ def sign_all(work: queue.Queue, clients: int) -> tuple[list[float], float, list[
             with lock:
                 if (status1, status2, status3) == (200, 202, 201):
                     latencies.append(t1 + t2 + t3)
+                    steps.append((t1, t2, t3))
                 else:
                     failures.append(f"{status1} {status2} {status3} {answer[:200]!r}")
 
@@ -136,7 +137,7 @@ def sign_all(work: queue.Queue, clients: int) -> tuple[list[float], float, list[
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, time.perf_counter() - started, failures
+    return latencies, steps, time.perf_counter() - started, failures
 
 
 def wait_for(port: int, path: str) -> None:
@@ -192,7 +193,7 @@ def main() -> None:
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
                                    "--log-level", "warning", "wsgi:app"], env=env)
         wait_for(PORT, "/healthz")
-        latencies, elapsed, failures = sign_all(work, args.clients)
+        latencies, steps, elapsed, failures = sign_all(work, args.clients)
     finally:
         for process in (server, fakes):
             if process is not None:
@@ -205,6 +206,8 @@ def main() -> None:
     print(f"{'seal alone, sequential (floor)':44} {floor_p50:8.1f} {percentile(floor, 0.95) * 1000:8.1f} "
           f"{1000 / floor_p50:8.1f}")
     print(f"{'full signing, gunicorn 2 workers':44} {p50:8.1f} {p95:8.1f} {len(latencies) / elapsed:8.1f}")
+    for name, values in zip(("  open the link", "  ask for the code", "  sign, seal, store"), zip(*steps)):
+        print(f"{name:44} {statistics.median(values) * 1000:8.1f} {percentile(values, 0.95) * 1000:8.1f}")
     print(f"full signing p50 ÷ seal p50: {p50 / floor_p50:.2f}")
     for failure in failures[:5]:
         print("failed:", failure)

@@ -90,7 +90,8 @@ def inspect_signature(data: bytes, *, field: str = "file") -> CleanFile:
     except Exception as exc:
         raise UploadRejected("invalid", "签名图片已损坏或无法识别", field=field) from exc
     try:
-        clean = _reencode(data, "PNG", SIGNATURE_MAX_SIDE * SIGNATURE_MAX_SIDE)
+        # Not optimised: it is stored once and drawn once, and signing should be quick.
+        clean = _reencode(data, "PNG", SIGNATURE_MAX_SIDE * SIGNATURE_MAX_SIDE, optimize=False)
     except UploadRejected as exc:
         raise UploadRejected(exc.status_hint, exc.message, field=field) from exc
     if not _has_ink(clean):
@@ -117,7 +118,7 @@ def _clean(content: bytes, content_type: str, extension: str) -> CleanFile:
     return CleanFile(content, content_type, extension, hashlib.sha256(content).hexdigest(), len(content))
 
 
-def _reencode(data: bytes, fmt: str, max_pixels: int) -> bytes:
+def _reencode(data: bytes, fmt: str, max_pixels: int, *, optimize: bool = True) -> bytes:
     try:
         with Image.open(io.BytesIO(data), formats=[fmt]) as image:
             # The header is read lazily: refuse a pixel flood before any pixel is decoded.
@@ -136,7 +137,7 @@ def _reencode(data: bytes, fmt: str, max_pixels: int) -> bytes:
         if fmt == "JPEG":
             upright.save(out, "JPEG", quality=90)
         else:
-            upright.save(out, "PNG", optimize=True)
+            upright.save(out, "PNG", optimize=optimize)
         return out.getvalue()
     except UploadRejected:
         raise
