@@ -373,17 +373,35 @@ def signature_for_review(authorization_id: int, *, actor: Actor) -> dict:
 
 # Caseworker review -------------------------------------------------------------------------
 
+def _settle(authorization: Authorization, status: str, action: str, *, actor: Actor, now: datetime,
+            event: str | None = None, notice: str | None = None, signature_status: str | None = None,
+            **detail) -> Signature | None:
+    """The consent takes `status`; its signature and public PDF status follow; audited; the applicant told.
+
+    `event` and `notice` may name the member as {who} (masked).
+    """
+    signature = end_signature(authorization, signature_status or status, now=now)
+    authorization.status, authorization.updated_at = status, now
+    application = authorization.application
+    audit.record(f"authorization.{action}", actor=actor, object_type="authorization", object_id=authorization.id,
+                 region_code=application.region_code, detail={"signature_id": signature and signature.id, **detail})
+    who = mask_name(household_of(application)[authorization.member_position]["name"])
+    if event:
+        add_event(application, f"authorization_{action}", event.format(who=who), actor)
+    if notice:
+        notify(application.applicant_account_id, f"authorization.{action}", notice.format(who=who),
+               application_id=application.id)
+    return signature
+
+
 def confirm_signature(authorization_id: int, *, actor: Actor) -> Authorization:
     """The caseworker has looked at the image beside the identity: genuine. The PDF is not touched."""
     authorization = get_authorization(authorization_id, actor=actor, for_update=True)
     if authorization.status != "signed":
         raise WrongState("只有已签署、待确认的授权可以确认", errors={"status": [authorization.status]})
     now = utcnow()
-    signature = end_signature(authorization, "confirmed", now=now)
+    signature = _settle(authorization, "confirmed", "confirm", actor=actor, now=now, event="{who}的授权签名已经工作人员确认")
     signature.reviewed_by, signature.reviewed_at = actor.account_id, now
-    authorization.status, authorization.updated_at = "confirmed", now
-    audit.record("authorization.confirm", actor=actor, object_type="authorization", object_id=authorization.id,
-                 region_code=authorization.application.region_code, detail={"signature_id": signature.id})
     session.flush()
     return authorization
 
@@ -394,17 +412,10 @@ def reject_signature(authorization_id: int, reason: str, *, actor: Actor, base_u
     if authorization.status not in LIVE:
         raise WrongState("只有已签署的授权可以驳回", errors={"status": [authorization.status]})
     now = utcnow()
-    signature = end_signature(authorization, "rejected", now=now)
+    signature = _settle(authorization, "rejected", "reject", actor=actor, now=now,
+                        event=f"{{who}}的授权签名未通过确认：{reason}",
+                        notice=f"{{who}}的授权签名未通过工作人员确认（{reason}），已重新向其发送签署短信，请提醒其重新签署。")
     signature.reviewed_by, signature.reviewed_at, signature.reject_reason = actor.account_id, now, reason
-    authorization.status, authorization.updated_at = "rejected", now
-    application = authorization.application
-    who = mask_name(household_of(application)[authorization.member_position]["name"])
-    audit.record("authorization.reject", actor=actor, object_type="authorization", object_id=authorization.id,
-                 region_code=application.region_code, detail={"signature_id": signature.id})
-    add_event(application, "authorization_rejected", f"{who}的授权签名未通过确认：{reason}", actor)
-    notify(application.applicant_account_id, "authorization.rejected",
-           f"{who}的授权签名未通过工作人员确认（{reason}），已重新向其发送签署短信，请提醒其重新签署。",
-           application_id=application.id)
     session.flush()
     issue_invitation(authorization.id, actor=actor, send_sms=True, base_url=base_url)
     return authorization
@@ -423,16 +434,8 @@ def revoke_authorization(authorization_id: int, otp_code: str, *, actor: Actor, 
         verify_otp(_signer(authorization)["phone"], OtpPurpose.REVOKE, otp_code, actor=actor, policy=policy)
     except OtpInvalid as exc:
         raise CodeInvalid(errors={"otp_code": [CodeInvalid.message]}) from exc
-    now = utcnow()
-    signature = end_signature(authorization, "revoked", now=now)
-    authorization.status, authorization.updated_at = "revoked", now
-    application = authorization.application
-    who = mask_name(household_of(application)[authorization.member_position]["name"])
-    audit.record("authorization.revoke", actor=actor, object_type="authorization", object_id=authorization.id,
-                 region_code=application.region_code, detail={"signature_id": signature.id})
-    add_event(application, "authorization_revoked", f"{who}已撤回家庭经济状况核对授权", actor)
-    notify(application.applicant_account_id, "authorization.revoked",
-           f"{who}已撤回家庭经济状况核对授权，核对将无法进行。如有疑问请联系经办人。", application_id=application.id)
+    _settle(authorization, "revoked", "revoke", actor=actor, now=utcnow(), event="{who}已撤回家庭经济状况核对授权",
+            notice="{who}已撤回家庭经济状况核对授权，核对将无法进行。如有疑问请联系经办人。")
     session.flush()
     return authorization
 
@@ -444,13 +447,8 @@ def expire_authorizations(*, actor: Actor, limit: int = 500) -> int:
                                .order_by(Signature.id).limit(limit)))
     for signature in due:
         authorization = session.get(Authorization, signature.authorization_id, with_for_update=True)
-        end_signature(authorization, "expired", now=now)
-        authorization.status, authorization.updated_at = "expired", now
-        audit.record("authorization.expire", actor=actor, object_type="authorization", object_id=authorization.id,
-                     region_code=authorization.application.region_code, detail={"signature_id": signature.id})
-        notify(authorization.application.applicant_account_id, "authorization.expired",
-               "有家庭成员的核对授权已过有效期，如需继续核对请重新邀请其签署。",
-               application_id=authorization.application_id)
+        _settle(authorization, "expired", "expire", actor=actor, now=now,
+                notice="{who}的家庭经济状况核对授权已过有效期，如需继续核对请重新邀请其签署。")
     session.flush()
     return len(due)
 
@@ -468,12 +466,8 @@ def require_letter_version(version: str, *, actor: Actor) -> int:
                                  .where(Authorization.required.is_(True), Authorization.status.in_(LIVE),
                                         Signature.status.in_(LIVE), Signature.letter_version != version)))
     for authorization in stale:
-        end_signature(authorization, "superseded", now=now)
-        authorization.status, authorization.letter_version, authorization.updated_at = "pending", version, now
-        audit.record("authorization.superseded", actor=actor, object_type="authorization",
-                     object_id=authorization.id, region_code=authorization.application.region_code,
-                     detail={"letter_version": version})
-        notify(authorization.application.applicant_account_id, "authorization.superseded",
-               "授权书已更新版本，请邀请相关家庭成员重新签署。", application_id=authorization.application_id)
+        authorization.letter_version = version
+        _settle(authorization, "pending", "superseded", actor=actor, now=now, signature_status="superseded",
+                notice="授权书已更新版本，请邀请{who}重新签署。", letter_version=version)
     session.flush()
     return len(stale)
