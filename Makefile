@@ -17,6 +17,14 @@ $(CJK_FONT):
 		apt-get install -y -q fonts-wqy-zenhei >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q fonts-wqy-zenhei >/dev/null; }; \
 	else echo "the sealed PDFs need a TrueType CJK font at $(CJK_FONT): sudo apt-get install fonts-wqy-zenhei, or set CJK_FONT"; exit 1; fi
 
+# SoftHSM stands in for a hardware seal key (PKCS#11) in the tests.
+SOFTHSM := /usr/lib/softhsm/libsofthsm2.so
+
+$(SOFTHSM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -q softhsm2 >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q softhsm2 >/dev/null; }; \
+	else echo "the PKCS#11 seal tests need SoftHSM: sudo apt-get install softhsm2"; exit 1; fi
+
 $(STAMP): requirements.txt requirements-dev.txt | $(CJK_FONT)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +46,7 @@ run: $(STAMP)
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 wsgi:app
 
 # SQLite always; PostgreSQL (and Redis) as well when TEST_DATABASE_URL (and REDIS_URL) are set.
-test: $(STAMP)
+test: $(STAMP) | $(SOFTHSM)
 	$(BIN)/lint-imports --config .importlinter
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

@@ -133,6 +133,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "CJK_FONT": env_value("CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
         "SEAL_PKCS12_FILE": env_value("SEAL_PKCS12_FILE"),
         "SEAL_PKCS12_PASSWORD": env_value("SEAL_PKCS12_PASSWORD"),
+        "SEAL_PKCS11_LIBRARY": env_value("SEAL_PKCS11_LIBRARY"),
+        "SEAL_PKCS11_TOKEN": env_value("SEAL_PKCS11_TOKEN"),
+        "SEAL_PKCS11_PIN": env_value("SEAL_PKCS11_PIN"),
+        "SEAL_PKCS11_KEY_LABEL": env_value("SEAL_PKCS11_KEY_LABEL", "seal"),
+        "SEAL_CERT_FILE": env_value("SEAL_CERT_FILE"),
         "SEAL_TRUST_ROOTS": env_value("SEAL_TRUST_ROOTS"),
         "SEAL_DEV_PKI_DIR": env_value("SEAL_DEV_PKI_DIR", str(instance / "pki")),
         "TSA_URL": env_value("TSA_URL", "http://127.0.0.1:5101/tsa/"),
@@ -180,8 +185,9 @@ def check_production(cfg: dict) -> None:
         problems.append("SMS_BACKEND must be 'http' with SMS_HTTP_URL set")
     if "demo" in (cfg["WECHAT_MINIPROGRAM_SECRET"] + cfg["WECHAT_OA_SECRET"]):
         problems.append("WeChat app ids and secrets must be the real ones, not the demo defaults")
-    if not (cfg.get("SEAL_PKCS12_FILE") and cfg.get("SEAL_TRUST_ROOTS")):
-        problems.append("SEAL_PKCS12_FILE and SEAL_TRUST_ROOTS must name the platform seal and its root (no dev PKI)")
+    if not ((cfg.get("SEAL_PKCS12_FILE") or cfg.get("SEAL_PKCS11_LIBRARY")) and cfg.get("SEAL_TRUST_ROOTS")):
+        problems.append("SEAL_PKCS12_FILE (or SEAL_PKCS11_LIBRARY) and SEAL_TRUST_ROOTS must name the platform seal "
+                        "and its root (no dev PKI)")
     if not cfg.get("TSA_URL") or "127.0.0.1:5101" in cfg["TSA_URL"]:
         problems.append("TSA_URL must name the real timestamp authority")
     if problems:

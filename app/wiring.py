@@ -1,7 +1,7 @@
 """Builds the keyring, token signer and adapters from configuration (the *_BACKEND settings)."""
 from pathlib import Path
 
-from app.adapters.seal import PlatformSeal, ensure_dev_pki
+from app.adapters.seal import Pkcs11Key, PlatformSeal, ensure_dev_pki
 from app.adapters.sms import make_sender
 from app.adapters.storage import make_storage
 from app.adapters.wechat import WechatClient
@@ -42,12 +42,18 @@ def init_app(app) -> None:
 
 
 def make_seal(cfg) -> PlatformSeal:
-    """The configured seal certificate, or outside production a development PKI made on first run."""
+    """The configured seal key (PKCS#11 module or PKCS#12 file), or outside production a development PKI."""
+    common = {"tsa_url": cfg["TSA_URL"], "timeout": cfg["TSA_TIMEOUT"]}
+    roots = [path.strip() for path in (cfg.get("SEAL_TRUST_ROOTS") or "").split(",") if path.strip()]
+    if cfg.get("SEAL_PKCS11_LIBRARY"):
+        key = Pkcs11Key(library=cfg["SEAL_PKCS11_LIBRARY"], token_label=cfg["SEAL_PKCS11_TOKEN"],
+                        pin=cfg["SEAL_PKCS11_PIN"], key_label=cfg["SEAL_PKCS11_KEY_LABEL"],
+                        certificate_file=cfg["SEAL_CERT_FILE"])
+        return PlatformSeal(pkcs11=key, trust_roots=roots, **common)
     if cfg.get("SEAL_PKCS12_FILE"):
         password = cfg.get("SEAL_PKCS12_PASSWORD")
         return PlatformSeal(pkcs12_path=cfg["SEAL_PKCS12_FILE"], pkcs12_password=password.encode() if password else None,
-                            trust_roots=[path.strip() for path in cfg["SEAL_TRUST_ROOTS"].split(",") if path.strip()],
-                            tsa_url=cfg["TSA_URL"], timeout=cfg["TSA_TIMEOUT"])
+                            trust_roots=roots, **common)
     pki = ensure_dev_pki(Path(cfg["SEAL_DEV_PKI_DIR"]))
     return PlatformSeal(pkcs12_path=str(pki.seal_p12), pkcs12_password=pki.seal_password,
-                        trust_roots=[str(pki.ca_cert)], tsa_url=cfg["TSA_URL"], timeout=cfg["TSA_TIMEOUT"])
+                        trust_roots=[str(pki.ca_cert)], **common)

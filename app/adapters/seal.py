@@ -47,7 +47,7 @@ from pyhanko_certvalidator import ValidationContext
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DevPki", "PlatformSeal", "SealFindings", "SealUnavailable", "ensure_dev_pki"]
+__all__ = ["DevPki", "Pkcs11Key", "PlatformSeal", "SealFindings", "SealUnavailable", "ensure_dev_pki"]
 
 
 # Room for the CMS signature (seal certificate chain + timestamp token with the TSA's chain, about
@@ -125,13 +125,33 @@ def _contents_region_untouched(pdf: bytes, sig) -> bool:
         return False
 
 
-class PlatformSeal:
-    """Seals PDFs with the platform key and validates them offline; safe to share across threads."""
+@dataclass(frozen=True)
+class Pkcs11Key:
+    """The seal key in a hardware module (HSM, USB key) through its PKCS#11 library.
 
-    def __init__(self, *, pkcs12_path: str, pkcs12_password: bytes | None, trust_roots: list[str],
-                 tsa_url: str, timeout: float = 10.0):
-        self._pkcs12_path = str(pkcs12_path)
+    The key never leaves the module; the certificate and its chain come from a PEM file
+    (the seal certificate first)."""
+
+    library: str
+    token_label: str
+    pin: str
+    key_label: str
+    certificate_file: str
+
+
+class PlatformSeal:
+    """Seals PDFs with the platform key and validates them offline; safe to share across threads.
+
+    The key is a PKCS#12 file (`pkcs12_path`) or a PKCS#11 module (`pkcs11`)."""
+
+    def __init__(self, *, trust_roots: list[str], tsa_url: str, timeout: float = 10.0,
+                 pkcs12_path: str | None = None, pkcs12_password: bytes | None = None,
+                 pkcs11: Pkcs11Key | None = None):
+        if (pkcs12_path is None) == (pkcs11 is None):
+            raise ValueError("give the seal key as either a PKCS#12 file or a PKCS#11 module")
+        self._pkcs12_path = str(pkcs12_path) if pkcs12_path else None
         self._pkcs12_password = pkcs12_password
+        self._pkcs11 = pkcs11
         self._tsa_url = tsa_url
         self._timeout = timeout
         try:
@@ -142,6 +162,7 @@ class PlatformSeal:
             raise SealUnavailable("no seal trust roots configured")
         self._signer: signers.SimpleSigner | None = None
         self._lock = threading.Lock()
+        self._sign_lock = threading.Lock()
         # Shared so the size-estimation token pyhanko fetches once per digest algorithm is reused.
         self._timestamper = RequestsHTTPTimeStamper(tsa_url, timeout=timeout)
 
@@ -150,16 +171,38 @@ class PlatformSeal:
         """The trust roots, DER-encoded."""
         return [cert.dump() for cert in self._roots]
 
-    def _load_signer(self) -> signers.SimpleSigner:
+    def _load_signer(self) -> signers.Signer:
         with self._lock:
             if self._signer is None:
+                source = self._pkcs12_path or f"PKCS#11 token {self._pkcs11.token_label}"
                 try:
-                    data = Path(self._pkcs12_path).read_bytes()
-                    self._signer = signers.SimpleSigner.load_pkcs12_data(
-                        data, other_certs=[], passphrase=self._pkcs12_password)
+                    self._signer = self._open_pkcs11() if self._pkcs11 else signers.SimpleSigner.load_pkcs12_data(
+                        Path(self._pkcs12_path).read_bytes(), other_certs=[], passphrase=self._pkcs12_password)
                 except Exception as exc:
-                    raise SealUnavailable(f"cannot load the seal key from {self._pkcs12_path}") from exc
+                    raise SealUnavailable(f"cannot load the seal key from {source}") from exc
             return self._signer
+
+    def _open_pkcs11(self) -> signers.Signer:
+        from pkcs11.exceptions import UserAlreadyLoggedIn
+        from pyhanko.config.pkcs11 import TokenCriteria
+        from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+        key = self._pkcs11
+        certificate, *chain = _read_certificates(key.certificate_file)
+        criteria = TokenCriteria(label=key.token_label)
+        try:
+            session = open_pkcs11_session(key.library, token_criteria=criteria, user_pin=key.pin)
+        except UserAlreadyLoggedIn:
+            # PKCS#11 log-in is per process: a session opened earlier (before a failure) still holds it.
+            session = open_pkcs11_session(key.library, token_criteria=criteria)
+        # Many modules (SoftHSM among them) offer ECDSA only over a digest computed outside.
+        return PKCS11Signer(session, key_label=key.key_label, signing_cert=certificate, ca_chain=chain,
+                            use_raw_mechanism=certificate.public_key.algorithm == "ec")
+
+    def _forget_signer(self) -> None:
+        """After a failure the module may have gone away (an HSM restart): open it again next time."""
+        with self._lock:
+            self._signer = None
 
     def seal(self, pdf: bytes, *, attachments: dict[str, bytes], reason: str, location: str,
              field_name: str = "PlatformSeal") -> bytes:
@@ -182,9 +225,16 @@ class PlatformSeal:
             certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES,
             subfilter=fields.SigSeedSubFilter.PADES)
         try:
-            out = signers.PdfSigner(meta, signer, timestamper=self._timestamper).sign_pdf(
-                writer, bytes_reserved=SIGNATURE_BYTES)
+            if self._pkcs11:   # one session, one operation at a time
+                with self._sign_lock:
+                    out = signers.PdfSigner(meta, signer, timestamper=self._timestamper).sign_pdf(
+                        writer, bytes_reserved=SIGNATURE_BYTES)
+            else:
+                out = signers.PdfSigner(meta, signer, timestamper=self._timestamper).sign_pdf(
+                    writer, bytes_reserved=SIGNATURE_BYTES)
         except Exception as exc:
+            if self._pkcs11:
+                self._forget_signer()
             raise SealUnavailable(f"sealing failed (timestamp authority {self._tsa_url}): {exc}") from exc
         return out.getvalue()
 

@@ -10,7 +10,8 @@ from app.keys import fresh_secrets
 # Everything load_config reads that could make a test depend on the machine it runs on.
 ENVIRONMENT = [
     "APP_ENV", "DEBUG", "DEMO_MODE", "DATABASE_URL", "ALLOW_SQLITE_IN_PRODUCTION", "SMS_BACKEND", "SMS_HTTP_URL",
-    "WECHAT_MINIPROGRAM_SECRET", "WECHAT_OA_SECRET", "SEAL_PKCS12_FILE", "SEAL_TRUST_ROOTS", "TSA_URL",
+    "WECHAT_MINIPROGRAM_SECRET", "WECHAT_OA_SECRET", "SEAL_PKCS12_FILE", "SEAL_PKCS11_LIBRARY", "SEAL_TRUST_ROOTS",
+    "TSA_URL",
     "INSTANCE_PATH", "DATA_KEY_ACTIVE", *SECRET_NAMES, *(name + "_FILE" for name in SECRET_NAMES),
 ]
 
@@ -122,6 +123,11 @@ def test_production_refuses_secrets_copied_from_development(tmp_path, reused):
         load_config(production(tmp_path, **{reused: dev[reused]}))
 
 
+def test_production_takes_a_hardware_seal_key_instead_of_a_file(tmp_path):
+    settings = production(tmp_path, SEAL_PKCS12_FILE=None, SEAL_PKCS11_LIBRARY="/usr/lib/softhsm/libsofthsm2.so")
+    assert load_config(settings)["SEAL_PKCS11_LIBRARY"].endswith("libsofthsm2.so")
+
+
 def test_production_next_to_a_dev_secrets_file_with_other_values_starts(tmp_path):
     load_config({"INSTANCE_PATH": str(tmp_path)})
     assert load_config(production(tmp_path))["APP_ENV"] == "production"
@@ -131,6 +137,7 @@ def test_production_next_to_a_dev_secrets_file_with_other_values_starts(tmp_path
     ({"SMS_HTTP_URL": None}, "SMS_HTTP_URL"),
     ({"WECHAT_OA_SECRET": "demo-official-account-secret"}, "WeChat"),
     ({"SEAL_PKCS12_FILE": None}, "SEAL_PKCS12_FILE"),
+    ({"SEAL_PKCS12_FILE": None, "SEAL_PKCS11_LIBRARY": ""}, "SEAL_PKCS11_LIBRARY"),
     ({"SEAL_TRUST_ROOTS": None}, "SEAL_TRUST_ROOTS"),
     ({"TSA_URL": "http://127.0.0.1:5101/tsa/"}, "TSA_URL"),
 ])
