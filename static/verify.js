@@ -33,7 +33,7 @@
       byCode.appendChild(el("p", result.body.message || "查询失败", "bad"));
       return;
     }
-    var good = result.body.status === "signed" || result.body.status === "confirmed";
+    var good = ["signed", "confirmed", "issued"].indexOf(result.body.status) >= 0;
     byCode.appendChild(el("p", good ? "平台登记的真实文件" : "平台登记的文件，但已不再有效", good ? "ok" : "bad"));
     byCode.appendChild(details(result.body));
   }).catch(function () {

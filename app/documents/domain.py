@@ -5,10 +5,11 @@ import secrets
 
 KINDS = ("authorization", "check_report")
 KIND_TEXT = {"authorization": "家庭经济状况核对授权书", "check_report": "家庭经济状况核对报告"}
-STATUSES = ("signed", "confirmed", "rejected", "revoked", "expired", "superseded")
+STATUSES = ("signed", "confirmed", "rejected", "revoked", "expired", "superseded", "issued")
 STATUS_TEXT = {
     "signed": "已签署，待工作人员确认", "confirmed": "有效（已经工作人员确认）", "rejected": "已被工作人员驳回",
     "revoked": "已由签署人撤回", "expired": "已过有效期", "superseded": "家庭信息或授权书版本变更后已失效",
+    "issued": "已出具",
 }
 EVIDENCE_FILE = "evidence.json"
 # Crockford's base32 without I, L, O, U: easy to read aloud and type from paper.

@@ -21,7 +21,7 @@ class SealNotAvailable(DependencyUnavailable):
 
 
 def seal_document(pdf: bytes, *, kind: str, verify_code: str, evidence: dict, signer: str, signed_at: datetime,
-                  seal, actor: Actor, region_code: str | None = None) -> SealedDocument:
+                  seal, actor: Actor, region_code: str | None = None, status: str = "signed") -> SealedDocument:
     """Apply the platform seal and a trusted timestamp, then register the result.
 
     The timestamp authority is called before the commit on purpose: a document is only
@@ -34,7 +34,7 @@ def seal_document(pdf: bytes, *, kind: str, verify_code: str, evidence: dict, si
     except SealUnavailable as exc:
         raise SealNotAvailable() from exc
     now = utcnow()
-    document = SealedDocument(verify_code=verify_code, kind=kind, status="signed", sha256=sha256(sealed),
+    document = SealedDocument(verify_code=verify_code, kind=kind, status=status, sha256=sha256(sealed),
                               evidence_sha256=sha256(evidence_file), signer=signer, signed_at=signed_at,
                               status_changed_at=now, content=sealed)
     session.add(document)

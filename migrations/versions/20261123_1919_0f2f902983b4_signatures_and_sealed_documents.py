@@ -33,7 +33,7 @@ def upgrade() -> None:
     sa.Column('status_changed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
     sa.CheckConstraint("kind IN ('authorization', 'check_report')", name=op.f('ck_sealed_documents_kind')),
-    sa.CheckConstraint("status IN ('signed', 'confirmed', 'rejected', 'revoked', 'expired', 'superseded')", name=op.f('ck_sealed_documents_status')),
+    sa.CheckConstraint("status IN ('signed', 'confirmed', 'rejected', 'revoked', 'expired', 'superseded', 'issued')", name=op.f('ck_sealed_documents_status')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sealed_documents')),
     sa.UniqueConstraint('sha256', name=op.f('uq_sealed_documents_sha256')),
     sa.UniqueConstraint('verify_code', name=op.f('uq_sealed_documents_verify_code'))
