@@ -145,3 +145,47 @@ def register(app):
         if not current_app.config["DEMO_MODE"] or current_app.config["APP_ENV"] == "production":
             raise click.ClickException("only in demo mode (DEMO_MODE=1)")
         click.echo(current_totp(username))
+
+    @app.cli.group()
+    def datasources():
+        """Department data sources (部门数据)."""
+
+    @datasources.command("import")
+    @click.argument("kind")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def datasources_import(kind, path):
+        """Import a department CSV file (all rows or none); exit 1 with the report when rejected."""
+        from app.common.actor import Actor
+        from app.common.errors import DomainError
+        from app.datasources import services as datasources_services
+        from app.db import commit, rollback
+
+        def progress(done, total):
+            click.echo(f"\r{done}/{total} 行（{min(100, done * 100 // max(total, 1))}%）", nl=False, err=True)
+
+        with open(path, "rb") as source:
+            data = source.read()
+        try:
+            record = datasources_services.import_file(kind, data, actor=Actor(role="system"), progress=progress)
+            commit()
+        except datasources_services.ImportRejected as rejected:
+            commit()   # the rejected import and its report stay on record; no row was stored
+            report = datasources_services.present_import(rejected.data_import, rows=1000)
+            click.echo(f"\n{rejected.message}", err=True)
+            for row in report["rejected_rows"]:
+                click.echo(f"  第{row['line']}行 {row['column']}: {row['reason']}（{row['value']}）", err=True)
+            raise SystemExit(1)
+        except DomainError as error:
+            rollback()
+            click.echo(f"\n{error.message}: {error.errors}" if error.errors else f"\n{error.message}", err=True)
+            raise SystemExit(1)
+        state = "此文件已导入过，未作改动" if record.repeated else "导入成功"
+        click.echo(f"\n{state}：导入记录 {record.id}，共 {record.rows_total} 行，接受 {record.rows_accepted} 行"
+                   + (f"（{record.encoding} 编码）" if record.encoding != "utf-8" else ""))
+
+    @datasources.command("layouts")
+    def datasources_layouts():
+        """Print the CSV layout of every kind (Markdown, for the README)."""
+        from app.datasources.domain import layouts_markdown
+
+        click.echo(layouts_markdown())

@@ -55,6 +55,12 @@ STANDARDS = [
     ("dibao_urban_standard", "830.00"), ("dibao_rural_standard", "630.00"),
     ("tekun_urban_standard", "1420.00"), ("tekun_rural_standard", "1000.00"),
     ("low_income_multiple", "1.50"), ("temporary_small_limit", "500.00"),
+    # Illustrative local rules (seeds 000, 001, 003 give the ages and multiples; the limits are examples).
+    ("support_exempt_age", "70"), ("employment_cost_deduction", "150.00"),
+    ("financial_assets_months", "24"), ("vehicle_value_limit", "30000.00"),
+    ("home_count_limit", "1"), ("home_area_per_person_limit", "60.00"),
+    ("business_capital_limit", "50000.00"), ("single_household_multiple", "2"),
+    ("gradual_exit_multiple", "2"), ("gradual_exit_months", "6"),
 ]
 
 
@@ -94,6 +100,17 @@ def load(echo=print) -> None:
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)
     echo("\n".join(lines))
+    load_department_data(echo)
+
+
+def load_department_data(echo=print) -> None:
+    """The demo department files (app/datasources/demo/*.csv), each imported once."""
+    from app.datasources.services import import_demo_files
+
+    with transaction():
+        imports = import_demo_files(actor=Actor(role="system", region_code="610000000000"))
+    fresh = [i for i in imports if not i.repeated]
+    echo(f"department data: {len(fresh)} demo files imported, {len(imports) - len(fresh)} already there")
 
 
 def current_totp(username: str) -> str:

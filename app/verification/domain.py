@@ -4,10 +4,14 @@ from datetime import date
 from decimal import Decimal
 
 # 低保 (urban/rural) and 特困 standards in yuan per person per month; multiples and limits.
+# The meaning and unit of each is in app/verification/policy/rules/__init__.py (PARAMETER_TEXT).
 STANDARD_NAMES = (
     "dibao_urban_standard", "dibao_rural_standard",
     "tekun_urban_standard", "tekun_rural_standard",
     "low_income_multiple", "temporary_small_limit",
+    "support_exempt_age", "employment_cost_deduction",
+    "financial_assets_months", "vehicle_value_limit", "home_count_limit", "home_area_per_person_limit",
+    "business_capital_limit", "single_household_multiple", "gradual_exit_multiple", "gradual_exit_months",
 )
 
 

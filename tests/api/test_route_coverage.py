@@ -12,6 +12,7 @@ from app.web.access import PUBLIC, access_rule
 from app.applications.models import Document
 from app.authorizations.models import Authorization
 from app.common.clock import utcnow
+from app.datasources.models import DataImport
 from app.db import session
 from tests.factories import GAOJIA, QINGLONG, make_application
 
@@ -25,7 +26,7 @@ PUBLIC_ENDPOINTS = {
 }
 SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css", "application_id": "1",
                "document_id": "1", "authorization_id": "1", "token": "0" * 64,
-               "verify_code": "0" * 16}
+               "verify_code": "0" * 16, "kind": "bank_deposits", "import_id": "1"}
 
 
 def routes(app):
@@ -88,12 +89,23 @@ def _authorization_object(ctx):
     return {"authorization_id": authorization.id}
 
 
+def _data_import_object(ctx):
+    """Imports are not region-scoped (a department file covers the whole jurisdiction): only
+    verification officers may read them, so every outsider role here gets 403."""
+    record = DataImport(kind="bank_deposits", sha256="0" * 64, status="imported", encoding="utf-8", size_bytes=1,
+                        created_at=utcnow())
+    session.add(record)
+    session.commit()
+    return {"kind": record.kind, "import_id": record.id}
+
+
 APPLICATION_ROUTES = ("ApplicationById", "Documents", "download_document", "submit", "withdraw",
                       "application_timeline", "application_authorizations")
 AUTHORIZATION_ROUTES = ("invite", "qr", "signed_document", "revoke", "review", "confirm", "reject")
 SCOPED_OBJECTS = {"identity.StaffAccountById": _staff_object,
                   **{f"applications.{name}": _application_object for name in APPLICATION_ROUTES},
-                  **{f"authorizations.{name}": _authorization_object for name in AUTHORIZATION_ROUTES}}
+                  **{f"authorizations.{name}": _authorization_object for name in AUTHORIZATION_ROUTES},
+                  "datasources.get_import": _data_import_object}
 
 
 def valid_body(endpoint: str, method: str) -> dict:

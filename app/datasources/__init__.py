@@ -1,0 +1,1 @@
+"""Department data sources: CSV layouts, batch imports, lookups for checks."""
