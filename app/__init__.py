@@ -53,6 +53,7 @@ def _register_blueprints(app, api):
     from app.applications.routes import blp as applications_blp
     from app.audit.routes import blp as audit_blp
     from app.authorizations.routes import blp as authorizations_blp
+    from app.checks.routes import blp as checks_blp
     from app.datasources.routes import blp as datasources_blp
     from app.documents.routes import blp as documents_blp
     from app.health import blp as health_blp
@@ -64,7 +65,7 @@ def _register_blueprints(app, api):
     app.register_blueprint(health_blp)
     app.register_blueprint(pages_blp)
     for blueprint in (identity_blp, regions_blp, policy_blp, applications_blp, authorizations_blp, documents_blp,
-                      audit_blp, datasources_blp):
+                      audit_blp, datasources_blp, checks_blp):
         api.register_blueprint(blueprint)
 
 

@@ -145,6 +145,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "AUTHORIZATION_VALIDITY_MONTHS": _int("AUTHORIZATION_VALIDITY_MONTHS", 12),
         "VERIFY_RATE_LIMIT": env_value("VERIFY_RATE_LIMIT", "30 per minute"),
         "AUDIT_RETENTION_DAYS": _int("AUDIT_RETENTION_DAYS", 184),
+        # Verification: departments that answer over HTTP (kind=url,…); the other kinds come from imports
+        "DEPARTMENT_SOURCES": env_value("DEPARTMENT_SOURCES", ""),
+        "DEPARTMENT_TOKEN": env_value("DEPARTMENT_TOKEN", ""),
+        "DEPARTMENT_TIMEOUT": float(env_value("DEPARTMENT_TIMEOUT", "3")),
+        "DATASOURCE_MAX_BYTES": _int("DATASOURCE_MAX_BYTES", 50 * 1024 * 1024),
     }
     for name in SECRET_NAMES:
         cfg[name] = env_value(name)

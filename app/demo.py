@@ -61,6 +61,8 @@ STANDARDS = [
     ("home_count_limit", "1"), ("home_area_per_person_limit", "60.00"),
     ("business_capital_limit", "50000.00"), ("single_household_multiple", "2"),
     ("gradual_exit_multiple", "2"), ("gradual_exit_months", "6"),
+    # 告知承诺: a declaration within 10% (or 100 元) of what the departments found is "basically consistent".
+    ("declaration_tolerance_ratio", "0.10"), ("declaration_tolerance_amount", "100.00"),
 ]
 
 
@@ -79,28 +81,40 @@ def load(echo=print) -> None:
     if current_app.config["APP_ENV"] == "production":
         raise SystemExit("demo data is never loaded in production")
     with transaction():
-        if session.scalar(select(Account.id).where(Account.username == STAFF[0][0])):
-            echo("demo data already loaded; log-ins are in instance/demo-logins.txt")
-            return
         load_regions()
-        for name, value in STANDARDS:
+        _load_standards()
+        if session.scalar(select(Account.id).where(Account.username == STAFF[0][0])):
+            echo("demo staff already loaded; log-ins are in instance/demo-logins.txt")
+        else:
+            _load_staff(echo)
+    load_department_data(echo)
+
+
+def _load_standards() -> None:
+    """The demo parameters of 宝鸡市, each added once (a newer release may bring more)."""
+    from app.db import session
+
+    present = set(session.scalars(select(PolicyParameter.name).where(PolicyParameter.region_code == "610300000000")))
+    for name, value in STANDARDS:
+        if name not in present:
             session.add(PolicyParameter(region_code="610300000000", name=name, value=Decimal(value),
                                         effective_from=date(2026, 1, 1), source=SOURCE))
-        policy = current_app.extensions["auth_policy"]
-        admin_actor = Actor(role="system", region_code="610000000000")
-        lines = ["Demo staff log-ins (POST /api/v1/auth/staff):"]
-        for username, display_name, role, region in STAFF:
-            password = f"Demo-{secrets.token_urlsafe(9)}"
-            _account, secret = staff.create_staff(username=username, display_name=display_name, role=role,
-                                                     region_code=region, password=password, actor=admin_actor,
-                                                     policy=policy)
-            totp = f"  TOTP secret {secret} (or: flask staff totp {username})" if secret else ""
-            lines.append(f"  {role:22} {username:18} {password}{totp}")
+
+
+def _load_staff(echo) -> None:
+    policy = current_app.extensions["auth_policy"]
+    admin_actor = Actor(role="system", region_code="610000000000")
+    lines = ["Demo staff log-ins (POST /api/v1/auth/staff):"]
+    for username, display_name, role, region in STAFF:
+        password = f"Demo-{secrets.token_urlsafe(9)}"
+        _account, secret = staff.create_staff(username=username, display_name=display_name, role=role,
+                                              region_code=region, password=password, actor=admin_actor, policy=policy)
+        totp = f"  TOTP secret {secret} (or: flask staff totp {username})" if secret else ""
+        lines.append(f"  {role:22} {username:18} {password}{totp}")
     path = Path(current_app.instance_path) / "demo-logins.txt"
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)
     echo("\n".join(lines))
-    load_department_data(echo)
 
 
 def load_department_data(echo=print) -> None:

@@ -103,3 +103,36 @@ def expire_authorizations():
     with app_context():
         with transaction():
             return expire(actor=Actor(role="system"))
+
+
+@huey.task(retries=2, retry_delay=10)
+def run_check(check_id: int):
+    """One check: marked running (its progress shows), then queried, assessed and reported."""
+    from app.checks import services as checks
+    from app.common.actor import Actor
+    from app.common.errors import DomainError
+
+    with app_context():
+        with transaction():
+            checks.start_check(check_id)
+        try:
+            with transaction():
+                checks.run_check(check_id, actor=Actor(role="system"),
+                                 live_sources=current_app.extensions["department_sources"])
+        except DomainError as error:   # e.g. a consent lapsed between the request and the run
+            with transaction():
+                checks.fail_check(check_id, error.message)
+
+
+@huey.task(retries=2, retry_delay=10)
+def run_batch(batch_id: int):
+    """A periodic re-check, a chunk per transaction; a retry resumes after the last household done."""
+    from app.checks import services as checks
+    from app.common.actor import Actor
+
+    with app_context():
+        finished = False
+        while not finished:
+            with transaction():
+                finished = checks.run_batch_chunk(batch_id, actor=Actor(role="system"),
+                                                  live_sources=current_app.extensions["department_sources"])

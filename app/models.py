@@ -2,6 +2,7 @@
 from app.applications import models as _applications  # noqa: F401
 from app.audit import models as _audit  # noqa: F401
 from app.authorizations import models as _authorizations  # noqa: F401
+from app.checks import models as _checks  # noqa: F401
 from app.datasources import models as _datasources  # noqa: F401
 from app.db import Base
 from app.documents import models as _documents  # noqa: F401

@@ -1,6 +1,7 @@
 """Builds the keyring, token signer and adapters from configuration (the *_BACKEND settings)."""
 from pathlib import Path
 
+from app.adapters.department_data import make_sources
 from app.adapters.seal import Pkcs11Key, PlatformSeal, ensure_dev_pki
 from app.adapters.sms import make_sender
 from app.adapters.storage import make_storage
@@ -8,6 +9,7 @@ from app.adapters.wechat import WechatClient
 from app.common import crypto
 from app.common.pdf import register_font
 from app.authorizations.services import Sealing
+from app.checks import services as checks
 from app.identity.services import AuthPolicy
 from app.notifications.services import configure_dispatch
 from app.identity.tokens import TokenSigner
@@ -34,11 +36,14 @@ def init_app(app) -> None:
     register_font(cfg["CJK_FONT"])  # once per process, and a missing font stops the start, not a signature
     app.extensions["sealing"] = Sealing(seal=make_seal(cfg), font_path=cfg["CJK_FONT"], base_url=cfg["PUBLIC_BASE_URL"],
                                         validity_months=cfg["AUTHORIZATION_VALIDITY_MONTHS"])
-    from app.jobs import deliver_message, huey
+    app.extensions["department_sources"] = make_sources(cfg["DEPARTMENT_SOURCES"], token=cfg["DEPARTMENT_TOKEN"],
+                                                        timeout=cfg["DEPARTMENT_TIMEOUT"])
+    from app.jobs import deliver_message, huey, run_batch, run_check
 
     if cfg["JOB_BACKEND"] == "immediate":
         huey.immediate = True
     configure_dispatch(deliver_message)
+    checks.configure_dispatch(run_check, run_batch)
 
 
 def make_seal(cfg) -> PlatformSeal:

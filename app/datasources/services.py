@@ -66,9 +66,26 @@ class RecordView:
     kind: str
     id_number_index: str
     fields: dict
-    import_id: int
-    record_id: int
+    import_id: int | None      # None: answered live by the department
+    record_id: int | None
     as_of: date | None
+
+
+class InvalidLiveRecord(ValueError):
+    """A live department answered a record that its layout refuses."""
+
+
+def live_record(kind: str, id_number: str, answer: dict) -> RecordView:
+    """A record a department answered over HTTP, held to the same layout as its CSV files."""
+    layout = layout_for(kind)
+    cells = ["" if answer.get(name) is None else str(answer.get(name)) for name in layout.names]
+    cells[layout.names.index("id_number")] = id_number
+    fields = domain.parse_row(layout, cells)
+    if isinstance(fields, list):
+        raise InvalidLiveRecord("；".join(f"{p.column}: {p.reason}" for p in fields))
+    as_of = fields.get(layout.as_of) if layout.as_of else None
+    return RecordView(kind=kind, id_number_index=id_number_index(id_number), fields=fields, import_id=None,
+                      record_id=None, as_of=date.fromisoformat(as_of) if as_of else None)
 
 
 def layout_for(kind: str) -> Layout:

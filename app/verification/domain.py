@@ -12,6 +12,7 @@ STANDARD_NAMES = (
     "support_exempt_age", "employment_cost_deduction",
     "financial_assets_months", "vehicle_value_limit", "home_count_limit", "home_area_per_person_limit",
     "business_capital_limit", "single_household_multiple", "gradual_exit_multiple", "gradual_exit_months",
+    "declaration_tolerance_ratio", "declaration_tolerance_amount",
 )
 
 

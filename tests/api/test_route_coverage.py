@@ -12,6 +12,7 @@ from app.web.access import PUBLIC, access_rule
 from app.applications.models import Document
 from app.authorizations.models import Authorization
 from app.common.clock import utcnow
+from app.checks.models import Check, CheckBatch
 from app.datasources.models import DataImport
 from app.db import session
 from tests.factories import GAOJIA, QINGLONG, make_application
@@ -26,7 +27,8 @@ PUBLIC_ENDPOINTS = {
 }
 SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css", "application_id": "1",
                "document_id": "1", "authorization_id": "1", "token": "0" * 64,
-               "verify_code": "0" * 16, "kind": "bank_deposits", "import_id": "1"}
+               "verify_code": "0" * 16, "kind": "bank_deposits", "import_id": "1",
+               "check_id": "1", "batch_id": "1"}
 
 
 def routes(app):
@@ -99,13 +101,34 @@ def _data_import_object(ctx):
     return {"kind": record.kind, "import_id": record.id}
 
 
+def _check_object(ctx):
+    ids = _application_object(ctx)
+    officer = ctx["staff"]("verification_officer", "610302000000")
+    check = Check(application_id=ids["application_id"], region_code=GAOJIA, purpose="application", status="done",
+                  progress=100, requested_by=officer.id, requested_at=utcnow())
+    session.add(check)
+    session.commit()
+    return {"check_id": check.id}
+
+
+def _batch_object(ctx):
+    officer = ctx["staff"]("verification_officer", "610302000000")
+    batch = CheckBatch(region_code=GAOJIA, assistance_type="dibao_rural", status="done", total=0, done=0,
+                       requested_by=officer.id, requested_at=utcnow())
+    session.add(batch)
+    session.commit()
+    return {"batch_id": batch.id}
+
+
 APPLICATION_ROUTES = ("ApplicationById", "Documents", "download_document", "submit", "withdraw",
                       "application_timeline", "application_authorizations")
 AUTHORIZATION_ROUTES = ("invite", "qr", "signed_document", "revoke", "review", "confirm", "reject")
 SCOPED_OBJECTS = {"identity.StaffAccountById": _staff_object,
                   **{f"applications.{name}": _application_object for name in APPLICATION_ROUTES},
                   **{f"authorizations.{name}": _authorization_object for name in AUTHORIZATION_ROUTES},
-                  "datasources.get_import": _data_import_object}
+                  "datasources.get_import": _data_import_object,
+                  **{f"checks.{name}": _check_object for name in ("get_check", "report", "report_pdf")},
+                  "checks.get_batch": _batch_object}
 
 
 def valid_body(endpoint: str, method: str) -> dict:

@@ -7,7 +7,7 @@ from PIL import Image, ImageDraw
 
 from app.identity.models import OtpCode
 from tests.api.applications.conftest import submit, upload
-from tests.factories import CHILD_ID, ID_NUMBERS, age, application_payload, member
+from tests.factories import CHILD_ID, DUANJIA, ID_NUMBERS, age, application_payload, member
 
 APPLICANT = {"name": "张三", "id_number": ID_NUMBERS[1], "phone": "13800000001"}
 SPOUSE = {"name": "李四", "id_number": "610302198503150027", "phone": "13800000002"}
@@ -81,3 +81,20 @@ class Signing:
 @pytest.fixture
 def signing(client, sms, applicant_headers):
     return Signing(client, sms, applicant_headers)
+
+
+@pytest.fixture
+def worker(staff, auth):
+    return auth(staff("township_worker", DUANJIA))
+
+
+@pytest.fixture
+def all_confirmed(client, household, signing, worker):
+    """All three signed (the guardian for the child) and confirmed; the receipts in member order."""
+    people = (APPLICANT, SPOUSE, APPLICANT)
+    receipts = [signing.sign_authorization(row["id"], person)
+                for row, person in zip(household["authorizations"], people)]
+    for row in household["authorizations"]:
+        response = client.post(f"/api/v1/staff/authorizations/{row['id']}/confirm", headers=worker)
+        assert response.status_code == 200 and response.json["status"] == "confirmed"
+    return receipts

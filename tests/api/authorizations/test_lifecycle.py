@@ -70,23 +70,6 @@ def other_code(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
-@pytest.fixture
-def worker(staff, auth):
-    return auth(staff("township_worker", DUANJIA))
-
-
-@pytest.fixture
-def all_confirmed(client, household, signing, worker):
-    """All three signed (the guardian for the child) and confirmed; the receipts in member order."""
-    people = (APPLICANT, SPOUSE, APPLICANT)
-    receipts = [signing.sign_authorization(row["id"], person)
-                for row, person in zip(household["authorizations"], people)]
-    for row in household["authorizations"]:
-        response = client.post(f"/api/v1/staff/authorizations/{row['id']}/confirm", headers=worker)
-        assert response.status_code == 200 and response.json["status"] == "confirmed"
-    return receipts
-
-
 # Review by a caseworker ----------------------------------------------------------------------
 
 def test_a_rejected_signature_is_signed_again_through_a_new_link(client, db, sms, household, signing, worker,

@@ -31,6 +31,8 @@ PARAMETER_TEXT = {
     "single_household_multiple": ("单人户家庭收入倍数", "倍"),
     "gradual_exit_multiple": ("渐退收入倍数", "倍"),
     "gradual_exit_months": ("渐退期", "个月"),
+    "declaration_tolerance_ratio": ("申报与核对结果允许误差比例", "（占申报值）"),
+    "declaration_tolerance_amount": ("申报与核对结果允许误差金额", "元"),
 }
 _WHOLE_UNITS = ("周岁", "套", "个月", "个月低保标准")
 
