@@ -19,7 +19,7 @@ from app.checks.models import Check, CheckBatch, CheckLookup, CheckReport
 from app.common.actor import Actor
 from app.common.clock import utcnow
 from app.common.errors import Conflict, NotFound
-from app.common.masking import mask_id_number, mask_name
+from app.common.masking import mask_id_number, mask_middle, mask_name
 from app.common.regions import scope_prefix
 from app.datasources import services as datasources
 from app.db import after_commit, session
@@ -171,14 +171,22 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# Identifying fields a report masks (names and ID numbers have their own rules); amounts stay.
+MASKED_FIELDS = {"address": (6, 0), "certificate_no": (4, 4), "plate_no": (2, 2), "household_no": (4, 2),
+                 "entity_name": (2, 0)}
+
+
 def _masked(fields: dict) -> dict:
-    """A report travels: identifying fields are masked, amounts stay."""
+    """A report travels: identifying fields are masked, amounts and dates stay."""
     out = {}
     for key, value in fields.items():
         if key == "id_number":
             out[key] = mask_id_number(value)
         elif key == "name":
             out[key] = mask_name(value)
+        elif key in MASKED_FIELDS:
+            start, end = MASKED_FIELDS[key]
+            out[key] = mask_middle(value, keep_start=start, keep_end=end)
         else:
             out[key] = value
     return out

@@ -24,3 +24,14 @@ def mask_name(value: str | None) -> str | None:
     if not value:
         return value
     return value[0] + "*" * max(len(value) - 1, 1)
+
+
+def mask_middle(value: str | None, *, keep_start: int, keep_end: int) -> str | None:
+    """Identifying text other than names and ID numbers (an address, a plate, a certificate number):
+    the start and the end kept, at least half of it starred: 陕C3K582 → 陕C****2."""
+    if not value:
+        return value
+    keep = min(keep_start + keep_end, len(value) // 2)
+    start = min(keep_start, keep)
+    end = keep - start
+    return value[:start] + "*" * (len(value) - keep) + (value[len(value) - end:] if end else "")

@@ -74,6 +74,8 @@ def test_a_fully_authorized_household_is_checked_and_its_sealed_report_verifies(
     assert status["outcome"] == report["assessment"]["outcome"] == "ineligible"
     for record in report["records"]:
         assert "*" in record["fields"]["id_number"]
+        for field in ("plate_no", "address", "certificate_no", "household_no", "name"):
+            assert "*" in record["fields"].get(field, "*"), (record["kind"], field)
 
     # Every record looked up is logged with the authorization (and signature) that allowed it.
     lookups = db.scalars(select(CheckLookup).where(CheckLookup.check_id == status["id"])).all()

@@ -1,7 +1,7 @@
 """Display masking (GB/T 35273): what staff lists and public notices show."""
 import pytest
 
-from app.common.masking import mask_id_number, mask_name, mask_phone
+from app.common.masking import mask_id_number, mask_middle, mask_name, mask_phone
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -56,3 +56,15 @@ def test_values_too_short_to_keep_a_prefix_are_fully_masked(mask, value):
 ])
 def test_masking_keeps_the_length(mask, value):
     assert len(mask(value)) == len(value)
+
+
+@pytest.mark.parametrize("value, start, end, shown", [
+    ("陕C3K582", 2, 2, "陕C****2"),                      # never more than half kept
+    ("扶风县段家镇青龙村三组12号", 6, 0, "扶风县段家镇********"),
+    ("610324001234", 4, 2, "6103******34"),
+    ("AB", 2, 2, "A*"),
+    ("", 2, 2, ""),
+    (None, 2, 2, None),
+])
+def test_other_identifying_text_keeps_at_most_half(value, start, end, shown):
+    assert mask_middle(value, keep_start=start, keep_end=end) == shown
