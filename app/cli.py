@@ -166,14 +166,16 @@ def register(app):
         with open(path, "rb") as source:
             data = source.read()
         try:
-            record = datasources_services.import_file(kind, data, actor=Actor(role="system"), progress=progress)
+            record = datasources_services.import_file(kind, data, actor=Actor(role="system"), progress=progress,
+                                                      max_bytes=current_app.config["DATASOURCE_MAX_BYTES"])
             commit()
         except datasources_services.ImportRejected as rejected:
             commit()   # the rejected import and its report stay on record; no row was stored
             report = datasources_services.present_import(rejected.data_import, rows=1000)
             click.echo(f"\n{rejected.message}", err=True)
             for row in report["rejected_rows"]:
-                click.echo(f"  第{row['line']}行 {row['column']}: {row['reason']}（{row['value']}）", err=True)
+                value = f"（{row['value']}）" if row.get("value") is not None else ""
+                click.echo(f"  第{row['line']}行 {row['column']}: {row['reason']}{value}", err=True)
             raise SystemExit(1)
         except DomainError as error:
             rollback()

@@ -10,6 +10,7 @@ from app.common import crypto
 from app.common.pdf import register_font
 from app.authorizations.services import Sealing
 from app.checks import services as checks
+from app.datasources.domain import KINDS
 from app.identity.services import AuthPolicy
 from app.notifications.services import configure_dispatch
 from app.identity.tokens import TokenSigner
@@ -36,8 +37,8 @@ def init_app(app) -> None:
     register_font(cfg["CJK_FONT"])  # once per process, and a missing font stops the start, not a signature
     app.extensions["sealing"] = Sealing(seal=make_seal(cfg), font_path=cfg["CJK_FONT"], base_url=cfg["PUBLIC_BASE_URL"],
                                         validity_months=cfg["AUTHORIZATION_VALIDITY_MONTHS"])
-    app.extensions["department_sources"] = make_sources(cfg["DEPARTMENT_SOURCES"], token=cfg["DEPARTMENT_TOKEN"],
-                                                        timeout=cfg["DEPARTMENT_TIMEOUT"])
+    app.extensions["department_sources"] = make_sources(cfg["DEPARTMENT_SOURCES"], kinds=KINDS,
+                                                        token=cfg["DEPARTMENT_TOKEN"], timeout=cfg["DEPARTMENT_TIMEOUT"])
     from app.jobs import deliver_message, huey, run_batch, run_check
 
     if cfg["JOB_BACKEND"] == "immediate":

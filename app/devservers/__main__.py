@@ -9,6 +9,7 @@ from werkzeug.serving import run_simple
 from app.adapters.seal import ensure_dev_pki
 from app.config import INSTANCE
 
+from app.devservers.department import create_fake_department
 from app.devservers.sms import create_fake_sms
 from app.devservers.tsa import create_fake_tsa
 from app.devservers.wechat import create_fake_wechat
@@ -29,8 +30,11 @@ def main():
     # The local timestamp authority signs with the development PKI the app made in instance/pki.
     pki = ensure_dev_pki(Path(os.environ.get("SEAL_DEV_PKI_DIR", INSTANCE / "pki")))
     tsa = create_fake_tsa(pki.tsa_cert, pki.tsa_key, pki.ca_cert)
-    # WeChat's paths at the root, the SMS provider under /fake-sms, the TSA under /tsa.
-    run_simple("127.0.0.1", args.port, DispatcherMiddleware(wechat, {"/fake-sms": sms, "/tsa": tsa}), threaded=True)
+    # A department that answers live and knows nobody: DEPARTMENT_SOURCES=civil_affairs=http://127.0.0.1:5101/department
+    department = create_fake_department(os.environ.get("DEPARTMENT_TOKEN", ""))
+    # WeChat's paths at the root, the SMS provider under /fake-sms, the TSA under /tsa, a department under /department.
+    run_simple("127.0.0.1", args.port, DispatcherMiddleware(wechat, {"/fake-sms": sms, "/tsa": tsa,
+                                                                     "/department": department}), threaded=True)
 
 
 if __name__ == "__main__":

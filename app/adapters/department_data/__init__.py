@@ -46,10 +46,14 @@ class HttpDepartmentSource:
         return found
 
 
-def make_sources(spec: str, *, token: str = "", timeout: float = 3.0) -> dict[str, HttpDepartmentSource]:
-    """`kind=url,kind=url` (DEPARTMENT_SOURCES) → the live sources by kind."""
+def make_sources(spec: str, *, kinds: tuple[str, ...], token: str = "",
+                 timeout: float = 3.0) -> dict[str, HttpDepartmentSource]:
+    """`kind=url,kind=url` (DEPARTMENT_SOURCES) → the live sources by kind; a kind not in `kinds`
+    or a pair without a URL is a configuration mistake that stops the start."""
     sources = {}
     for pair in filter(None, (item.strip() for item in spec.split(","))):
-        kind, _, url = pair.partition("=")
-        sources[kind.strip()] = HttpDepartmentSource(kind.strip(), url.strip(), token=token, timeout=timeout)
+        kind, _, url = (part.strip() for part in pair.partition("="))
+        if kind not in kinds or not url:
+            raise ValueError(f"DEPARTMENT_SOURCES: {pair!r} is not kind=url with a kind of {', '.join(kinds)}")
+        sources[kind] = HttpDepartmentSource(kind, url, token=token, timeout=timeout)
     return sources

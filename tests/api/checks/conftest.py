@@ -6,6 +6,7 @@ import pytest
 
 from app.adapters.department_data import make_sources
 from app.common.actor import Actor
+from app.datasources.domain import KINDS
 from app.datasources.services import import_demo_files
 from app.demo import STANDARDS
 from app.devservers import BackgroundServer
@@ -53,8 +54,8 @@ def live_source(app, fake_department):
 
     def configure(kind, records=None, *, timeout=2.0):
         department.update(records={kind: records or {}}, DOWN=False, DELAY=0, queries=0)
-        app.extensions["department_sources"] = make_sources(f"{kind}={fake_department.url}", token=DEPARTMENT_TOKEN,
-                                                            timeout=timeout)
+        app.extensions["department_sources"] = make_sources(f"{kind}={fake_department.url}", kinds=KINDS,
+                                                            token=DEPARTMENT_TOKEN, timeout=timeout)
         return department
 
     yield configure

@@ -5,6 +5,7 @@ import pybreaker
 import pytest
 
 from app.adapters.department_data import HttpDepartmentSource, SourceUnavailable, make_sources
+from app.datasources.domain import KINDS
 from app.devservers import BackgroundServer
 from app.devservers.department import create_fake_department
 
@@ -68,5 +69,15 @@ def test_retries_ride_over_one_bad_answer(department):
 
 
 def test_sources_are_configured_by_kind():
-    sources = make_sources("vehicles=http://dept.example/a/, real_estate=http://dept.example/b", token="t")
+    sources = make_sources("vehicles=http://dept.example/a/, real_estate=http://dept.example/b", kinds=KINDS, token="t")
     assert sorted(sources) == ["real_estate", "vehicles"] and sources["vehicles"].url == "http://dept.example/a/records/query"
+
+
+@pytest.mark.parametrize("spec", ["cars=http://dept.example/a", "vehicles", "vehicles=", "=http://dept.example/a"])
+def test_a_mistaken_source_list_stops_the_start(spec):
+    with pytest.raises(ValueError, match="DEPARTMENT_SOURCES"):
+        make_sources(spec, kinds=KINDS)
+
+
+def test_no_sources_is_fine():
+    assert make_sources(" , ", kinds=KINDS) == {}
