@@ -4,7 +4,6 @@ from datetime import datetime
 from app.checks.domain import SOURCE_TEXT
 from app.common.pdf import Pages
 
-OUTCOME_TEXT = {"eligible": "符合条件", "ineligible": "不符合条件", "gradual_exit": "适用渐退", "undetermined": "需人工判断"}
 FINDING_TEXT = {"pass": "通过", "fail": "不通过", "missing": "缺少数据", "info": "说明"}
 
 

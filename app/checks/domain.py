@@ -145,12 +145,16 @@ def compare(declared: dict[str, Decimal], verified: dict[str, Decimal], availabl
     return rows
 
 
+OUTCOME_TEXT = {"eligible": "符合条件", "ineligible": "不符合条件", "gradual_exit": "适用渐退", "undetermined": "需人工判断"}
+
+
 def conclusion(comparisons: list[Comparison], outcome: str) -> tuple[str, str]:
-    """(consistency, sentence): basically consistent when every item that could be checked is."""
+    """(consistency, sentence): basically consistent (基本一致) when every item that could be checked
+    is; not_checked when no department could answer for any item."""
     checked = [c for c in comparisons if c.consistent is not None]
-    consistent = all(c.consistent for c in checked)
-    consistency = "consistent" if consistent else "inconsistent"
-    outcome_text = {"eligible": "符合条件", "ineligible": "不符合条件", "gradual_exit": "适用渐退",
-                    "undetermined": "需人工判断"}.get(outcome, outcome)
-    words = "申报与核对结果基本一致" if consistent else "申报与核对结果不一致（见差异项）"
-    return consistency, f"{words}；按核对结果测算：{outcome_text}"
+    outcome_text = OUTCOME_TEXT.get(outcome, outcome)
+    if not checked:
+        return "not_checked", f"没有可用的部门数据，申报内容未能核对；按申报内容测算：{outcome_text}"
+    if all(c.consistent for c in checked):
+        return "consistent", f"申报与核对结果基本一致；按核对结果测算：{outcome_text}"
+    return "inconsistent", f"申报与核对结果不一致（见差异项）；按核对结果测算：{outcome_text}"

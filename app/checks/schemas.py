@@ -17,7 +17,7 @@ class CheckOut(BaseSchema):
     status = fields.String(metadata={"description": "queued, running, done, failed"})
     progress = fields.Integer(metadata={"description": "0–100"})
     outcome = fields.String(allow_none=True)
-    consistency = fields.String(allow_none=True, metadata={"description": "consistent (基本一致) or inconsistent"})
+    consistency = fields.String(allow_none=True, metadata={"description": "consistent (基本一致), inconsistent, or not_checked (no department answered)"})
     error = fields.String(allow_none=True)
     requested_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)

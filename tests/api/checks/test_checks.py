@@ -203,7 +203,7 @@ def test_without_a_department_file_a_kind_is_not_available(client, household, al
     assert not any(s["available"] for s in report["sources"])
     assert {s["reason"] for s in report["sources"]} == {"尚未导入该部门数据"}
     assert all(c["consistent"] is None for c in report["comparisons"])
-    assert report["consistency"] == "consistent"   # nothing could be compared; the items say 未核对
+    assert report["consistency"] == "not_checked" and "未能核对" in report["conclusion"]
 
 
 def test_a_report_before_the_check_is_done_is_not_ready(client, db, household, all_confirmed, officer, staff):

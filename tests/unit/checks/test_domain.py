@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.checks.domain import (Consent, Record, compare, conclusion, consent_gaps, record_facts, totals,
+from app.checks.domain import (Comparison, Consent, Record, compare, conclusion, consent_gaps, record_facts, totals,
                                verified_facts)
 from app.verification.policy.facts import Asset, Income
 
@@ -74,10 +74,28 @@ def test_an_unavailable_source_is_not_checked_and_says_so():
     rows = compare({"vehicle": Decimal("0")}, {}, set(), tolerance_ratio=Decimal("0.1"), tolerance_amount=Decimal("100"))
     vehicle = next(r for r in rows if r.item == "vehicle")
     assert vehicle.consistent is None and vehicle.verified is None and "不可用" in vehicle.explanation
-    assert conclusion(rows, "undetermined") == ("consistent", "申报与核对结果基本一致；按核对结果测算：需人工判断")
+    assert conclusion(rows, "undetermined") == ("not_checked", "没有可用的部门数据，申报内容未能核对；按申报内容测算：需人工判断")
 
 
 def test_totals_add_up_per_item():
     result = totals([Income(0, "wages", Decimal("100")), Income(1, "wages", Decimal("50"))],
                     [Asset(0, "home", area_m2=Decimal("40")), Asset(1, "home", area_m2=Decimal("20"))])
     assert result["wages"] == Decimal("150") and result["home"] == Decimal("60") and result["deposit"] == 0
+
+
+def test_the_floor_area_has_only_the_ratio():
+    rows = compare({"home": Decimal("60")}, {"home": Decimal("80")}, {"real_estate"},
+                   tolerance_ratio=Decimal("0.10"), tolerance_amount=Decimal("100"))
+    assert next(r for r in rows if r.item == "home").consistent is False   # 20 m² > 6 m², whatever the yuan floor
+
+
+@pytest.mark.parametrize("flags,consistency,words", [
+    ((True, True), "consistent", "基本一致"),
+    ((True, False), "inconsistent", "不一致"),
+    ((None, True), "consistent", "基本一致"),       # what could not be checked does not count against
+    ((None, None), "not_checked", "未能核对"),
+])
+def test_the_conclusion(flags, consistency, words):
+    rows = [Comparison("x", "x", Decimal("0"), None if flag is None else Decimal("0"), flag, "") for flag in flags]
+    result = conclusion(rows, "eligible")
+    assert result[0] == consistency and words in result[1] and result[1].endswith("符合条件")
