@@ -3,6 +3,7 @@ from datetime import datetime
 
 from app.checks.domain import SOURCE_TEXT
 from app.common.pdf import Pages
+from app.datasources.domain import LAYOUTS
 
 FINDING_TEXT = {"pass": "通过", "fail": "不通过", "missing": "缺少数据", "info": "说明"}
 
@@ -37,7 +38,9 @@ def render(report: dict, *, verify_url: str, verify_code: str, font_path: str) -
     if unavailable:
         pages.paragraph("以下数据源不可用（未接入或未答复），相关项目未核对：" + "、".join(unavailable), size=10)
     for record in report["records"]:
-        details = "，".join(f"{key}：{value}" for key, value in record["fields"].items() if key != "id_number")
+        titles = {c.name: c.title for c in LAYOUTS[record["kind"]].columns} if record["kind"] in LAYOUTS else {}
+        details = "，".join(f"{titles.get(key, key)}：{value}" for key, value in record["fields"].items()
+                           if key != "id_number" and value is not None)
         pages.paragraph(f"{record['member']} · {SOURCE_TEXT.get(record['kind'], record['kind'])}"
                         f"（截至 {record['as_of'] or '—'}）：{details}", size=9.5)
     if not report["records"]:

@@ -3,16 +3,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from app.datasources.domain import LAYOUTS
 from app.verification.policy.facts import Asset, Income
 
 STATUSES = ("queued", "running", "done", "failed")
 PURPOSES = ("application", "periodic", "commission")
-# Department kinds and what each tells the check (the CSV layouts live in app.datasources.domain).
-SOURCE_TEXT = {
-    "hukou": "户籍", "real_estate": "不动产", "vehicles": "车辆", "bank_deposits": "银行存款", "securities": "证券",
-    "social_insurance": "社保/养老金", "provident_fund": "住房公积金", "business_tax": "工商/税务",
-    "civil_affairs": "民政待遇",
-}
+# The department kinds, by their titles (the CSV layouts live in app.datasources.domain).
+SOURCE_TEXT = {kind: layout.title for kind, layout in LAYOUTS.items()}
 CENT = Decimal("0.01")
 
 
@@ -140,8 +137,8 @@ def compare(declared: dict[str, Decimal], verified: dict[str, Decimal], availabl
         allowed = max(Decimal("0") if item == "home" else tolerance_amount, tolerance_ratio * said)
         ok = abs(found - said) <= allowed
         rows.append(Comparison(item, title, said, found, ok,
-                               f"{title}：申报 {said:.2f}，核对 {found:.2f}，差额 {abs(found - said):.2f}"
-                               f"{'在' if ok else '超出'}允许误差 {allowed:.2f} {'内' if ok else ''}".rstrip()))
+                               f"{title}：申报 {said:.2f}，核对 {found:.2f}，差额 {abs(found - said):.2f}，"
+                               f"{'在允许误差' if ok else '超出允许误差'} {allowed:.2f} {'以内' if ok else ''}".rstrip()))
     return rows
 
 
