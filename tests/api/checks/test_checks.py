@@ -115,14 +115,24 @@ def test_the_gate_refuses_a_household_with_a_member_not_confirmed_and_queries_no
     assert department["queries"] == 0
 
 
-def test_an_expired_or_revoked_consent_closes_the_gate(client, db, household, all_confirmed, officer):
+@pytest.mark.parametrize("state, words", [("pending", "尚未签署"), ("rejected", "被驳回、需重新签署"),
+                                          ("revoked", "已撤回"), ("expired", "已过期"), ("lapsed", "已过期")])
+def test_any_consent_not_in_force_closes_the_gate_before_any_query(client, db, household, all_confirmed, demo_files,
+                                                                    officer, live_source, state, words):
+    """SECURITY.md: one member unsigned, rejected, revoked or expired → 409 and zero department queries.
+    "lapsed": past its validity before the nightly job has marked it expired."""
+    department = live_source("civil_affairs")
     own = household["authorizations"][0]
-    signature = db.scalar(select(Signature).where(Signature.authorization_id == own["id"]))
-    signature.expires_at = utcnow() - timedelta(minutes=1)
+    if state == "lapsed":
+        db.scalar(select(Signature).where(Signature.authorization_id == own["id"])).expires_at = utcnow()
+    else:
+        db.get(Authorization, own["id"]).status = state
     db.commit()
     response = request_check(client, officer, household["application_id"])
-    assert response.status_code == 409
-    assert response.json["errors"]["members"] == ["第1位成员 张*：授权已过期"]
+    assert response.status_code == 409 and response.json["error"] == "AUTHORIZATION_INCOMPLETE"
+    assert response.json["errors"]["members"] == [f"第1位成员 张*：授权{words}"]
+    assert department["queries"] == 0
+    assert db.scalar(select(func.count()).select_from(CheckLookup)) == 0
 
 
 @pytest.mark.parametrize("role, region", [("verification_officer", WEIBIN), ("township_worker", GAOJIA[:9] + "000")])
@@ -268,3 +278,21 @@ def test_a_batch_is_limited_to_the_officers_region_and_validated(client, officer
     assert (empty["total"], empty["summary"]) == (0, {})
     assert client.get(f"/api/v1/checks/batches/{empty['id']}",
                       headers=auth(staff("verification_officer", WEIBIN))).status_code == 404
+
+
+def test_a_consent_that_lapses_before_the_job_runs_fails_the_check_with_the_reason(client, db, household,
+                                                                                  all_confirmed, officer, staff):
+    from app.jobs import run_check
+
+    check = Check(application_id=household["application_id"], region_code="610324106201", purpose="application",
+                  status="queued", progress=0, requested_by=staff("verification_officer", "610324000000").id,
+                  requested_at=utcnow())
+    db.add(check)
+    own = household["authorizations"][0]
+    db.get(Authorization, own["id"]).status = "revoked"
+    db.commit()
+    run_check(check.id)
+    status = client.get(f"/api/v1/checks/{check.id}", headers=officer).json
+    assert status["status"] == "failed" and "授权" in status["error"]
+    assert db.scalar(select(func.count()).select_from(CheckLookup)) == 0
+    assert client.get(f"/api/v1/checks/{check.id}/report", headers=officer).status_code == 409
