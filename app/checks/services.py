@@ -1,35 +1,24 @@
 """Use cases of checks: request (behind the consent gate), run, read the report, periodic batches."""
-import dataclasses
 import json
-from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.adapters.department_data import SourceUnavailable
 from app.applications.models import Application
-from app.applications.services import declared_of, get_application, household_of, today_in_china
+from app.applications.domain import Action, Status
+from app.applications.services import get_application, transition
 from app.audit import services as audit
-from app.authorizations.consents import current_signature
-from app.authorizations.models import Authorization
 from app.checks import document
-from app.checks.domain import (CENT, SOURCE_TEXT, Comparison, Consent, Record, compare, conclusion, consent_gaps,
-                               record_facts, totals, verified_facts)
-from app.checks.models import Check, CheckBatch, CheckLookup, CheckReport
+from app.checks.households import (Household, check_households, household_for, insert_checks, load_households,
+                                   store_results)
+from app.checks.models import Check, CheckBatch, CheckReport
 from app.common.actor import Actor
 from app.common.clock import utcnow
 from app.common.errors import Conflict, NotFound
-from app.common.masking import mask_id_number, mask_middle, mask_name
 from app.common.regions import scope_prefix
-from app.datasources import services as datasources
 from app.db import after_commit, session
 from app.documents import services as documents
 from app.documents.domain import new_verify_code, sha256
-from app.identity.services import id_number_index
-from app.verification.policy.engine import evaluate, facts_from_declaration
-from app.verification.services import parameters_in_force
-
-TOLERANCE_RATIO, TOLERANCE_AMOUNT = "declaration_tolerance_ratio", "declaration_tolerance_amount"
 
 
 class AuthorizationIncomplete(Conflict):
@@ -56,28 +45,18 @@ def configure_dispatch(check_job, batch_job) -> None:
 
 # The consent gate ----------------------------------------------------------------------------
 
-def _consents(application) -> list[tuple[Authorization, object]]:
-    return [(a, current_signature(a)) for a in session.scalars(
-        select(Authorization).where(Authorization.application_id == application.id, Authorization.required.is_(True))
-        .order_by(Authorization.member_position))]
-
-
-def consent_gate(application) -> list[tuple[Authorization, object]]:
+def consent_gate(household: Household) -> None:
     """Every member who must consent has a confirmed, unexpired signature — or nothing is queried."""
-    members = household_of(application)
-    pairs = _consents(application)
-    gaps = consent_gaps([Consent(a.member_position, mask_name(members[a.member_position]["name"]), a.status,
-                                 s.expires_at if s is not None else None) for a, s in pairs], utcnow())
-    if gaps or not pairs:
+    gaps = household.consent_gaps(utcnow())
+    if gaps or not household.grants:
         raise AuthorizationIncomplete(errors={"members": [
             f"第{g['member_index'] + 1}位成员 {g['member']}：授权{CONSENT_TEXT.get(g['status'], g['status'])}"
             for g in gaps] or ["本申请没有需要授权的成员"]})
-    return pairs
 
 
 def request_check(application_id: int, purpose: str, *, actor: Actor, batch_id: int | None = None) -> Check:
     application = get_application(application_id, actor=actor)
-    consent_gate(application)
+    consent_gate(household_for(application))
     check = Check(application_id=application.id, region_code=application.region_code, purpose=purpose,
                   status="queued", requested_by=actor.account_id, requested_at=utcnow(), batch_id=batch_id)
     session.add(check)
@@ -103,133 +82,27 @@ def run_check(check_id: int, *, actor: Actor, live_sources: dict | None = None) 
     check = session.get(Check, check_id, with_for_update=True)
     if check.status in ("done", "failed"):
         return check
-    application = session.get(Application, check.application_id)
     check.status = "running"
-    pairs = consent_gate(application)   # consent may have lapsed since the request
-    members = household_of(application)
-    on = today_in_china()
-    params = parameters_in_force(application.region_code, on)
-    numbers = {members[a.member_position]["id_number"]: a.member_position
-               for a, _ in pairs if members[a.member_position].get("id_number")}
-    found, available, unavailable = _gather(numbers, live_sources or {})
+    household = load_households([check.application_id])[check.application_id]
+    consent_gate(household)   # consent may have lapsed since the request
     now = utcnow()
-    consent_of = {a.member_position: (a, s) for a, s in pairs}
-    position_of = {id_number_index(number): position for number, position in numbers.items()}
-    records = []
-    for row in found:
-        position = position_of[row.id_number_index]
-        authorization, signature = consent_of[position]
-        records.append((Record(row.kind, position, row.fields), row))
-        session.add(CheckLookup(check_id=check.id, authorization_id=authorization.id, signature_id=signature.id,
-                                member_position=position, kind=row.kind, record_id=row.record_id,
-                                source="live" if row.record_id is None else "import", looked_up_at=now))
-    report = _assess(application, members, [r for r, _ in records], available, unavailable, params, on,
-                     enrolled=check.purpose == "periodic")
-    report |= {"check_id": check.id, "application_id": application.id, "purpose": check.purpose,
-               "region_code": application.region_code, "checked_on": on.isoformat(), "checked_at": now.isoformat(),
-               "records": [{"kind": row.kind, "source": SOURCE_TEXT.get(row.kind, row.kind), "member_index": rec.member_index,
-                            "member": mask_name(members[rec.member_index]["name"]), "as_of": _iso(row.as_of),
-                            "fields": _masked(row.fields)} for rec, row in records],
-               "members": [{"index": m["index"], "name": mask_name(m["name"]),
-                            "id_number": mask_id_number(m.get("id_number")),
-                            "consent": "confirmed" if m["index"] in consent_of else "not_required"} for m in members]}
-    session.add(CheckReport(check_id=check.id, created_at=now, content=json.dumps(report, ensure_ascii=False)))
+    [result] = check_households([household], purpose=check.purpose, live_sources=live_sources or {}, now=now)
+    store_results([check.id], [result])
     check.status, check.progress, check.finished_at = "done", 100, now
-    check.outcome, check.consistency = report["assessment"]["outcome"], report["consistency"]
+    check.outcome, check.consistency = result.outcome, result.consistency
     audit.record("check.run", actor=actor, object_type="check", object_id=check.id, region_code=check.region_code,
-                 detail={"records": len(records), "outcome": check.outcome})
+                 detail={"records": len(result.rows), "outcome": check.outcome})
+    _on_to_review(check)
     session.flush()
     return check
 
 
-def _gather(numbers: dict[str, int], live_sources: dict) -> tuple[list, set[str], dict[str, str]]:
-    """The records of the members, from the imports and from the departments that answer live.
-
-    A live source that fails (down, slow past its timeout, refusing, answering nonsense) is
-    unavailable with its reason, never "nothing found"; the imports of that kind are not used
-    in its place, because a live source is configured where the imports are not kept current.
-    """
-    indexes = [id_number_index(number) for number in numbers]
-    imported = [kind for kind in SOURCE_TEXT if kind not in live_sources]
-    found = datasources.records_for(indexes, kinds=imported)
-    available = {kind for kind in datasources.available_kinds() if kind not in live_sources}
-    unavailable = {}
-    for kind, source in live_sources.items():
-        try:
-            answer = source.lookup(list(numbers))
-            rows = [datasources.live_record(kind, number, fields) for number, found_rows in answer.items()
-                    for fields in found_rows]
-        except (SourceUnavailable, datasources.InvalidLiveRecord) as exc:
-            unavailable[kind] = f"部门接口不可用（{exc}）"
-            continue
-        available.add(kind)
-        found.extend(rows)
-    return found, available, unavailable
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-# Identifying fields a report masks (names and ID numbers have their own rules); amounts stay.
-MASKED_FIELDS = {"address": (6, 0), "certificate_no": (4, 4), "plate_no": (2, 2), "household_no": (4, 2),
-                 "entity_name": (2, 0)}
-
-
-def _masked(fields: dict) -> dict:
-    """A report travels: identifying fields are masked, amounts and dates stay."""
-    out = {}
-    for key, value in fields.items():
-        if key == "id_number":
-            out[key] = mask_id_number(value)
-        elif key == "name":
-            out[key] = mask_name(value)
-        elif key in MASKED_FIELDS:
-            start, end = MASKED_FIELDS[key]
-            out[key] = mask_middle(value, keep_start=start, keep_end=end)
-        else:
-            out[key] = value
-    return out
-
-
-def _assess(application, members, records, available, unavailable, params, on, *, enrolled: bool) -> dict:
-    """The policy on what was declared and on what the departments found; the two compared item by item."""
-    hukou_type = members[0]["hukou_type"]
-    declared = facts_from_declaration(application.assistance_type, hukou_type, on, members, declared_of(application),
-                                      enrolled=enrolled)
-    incomes, assets = record_facts(records)
-    merged_incomes, merged_assets = verified_facts(declared.incomes, declared.assets, incomes, assets, available)
-    verified = dataclasses.replace(declared, incomes=merged_incomes, assets=merged_assets)
-    ratio = params.get(TOLERANCE_RATIO)
-    amount = params.get(TOLERANCE_AMOUNT)
-    comparisons = compare(totals(list(declared.incomes), list(declared.assets)), totals(incomes, assets), available,
-                          tolerance_ratio=ratio.value if ratio else Decimal("0"),
-                          tolerance_amount=amount.value if amount else Decimal("0"))
-    assessment = evaluate(verified, params)
-    consistency, sentence = conclusion(comparisons, assessment.outcome)
-    return {"assessment": _assessment_json(assessment), "declared_assessment": evaluate(declared, params).outcome,
-            "comparisons": [_comparison_json(c) for c in comparisons], "consistency": consistency,
-            "conclusion": sentence,
-            "sources": [{"kind": kind, "source": text, "available": kind in available,
-                         "reason": None if kind in available else unavailable.get(kind, "尚未导入该部门数据")}
-                        for kind, text in SOURCE_TEXT.items()]}
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(CENT))
-
-
-def _assessment_json(assessment) -> dict:
-    return {"outcome": assessment.outcome, "per_capita_income": _money(assessment.per_capita_income),
-            "suggested_monthly_amount": _money(assessment.suggested_monthly_amount),
-            "counted_members": list(assessment.counted_members),
-            "findings": [{"code": f.code, "title": f.title, "outcome": f.outcome, "explanation": f.explanation}
-                         for f in assessment.findings]}
-
-
-def _comparison_json(row: Comparison) -> dict:
-    return {"item": row.item, "title": row.title, "declared": _money(row.declared), "verified": _money(row.verified),
-            "consistent": row.consistent, "explanation": row.explanation}
+def _on_to_review(check: Check) -> None:
+    """An application's first finished check sends the case on to the village review."""
+    application = session.get(Application, check.application_id)
+    if check.purpose == "application" and application.status == Status.CHECKING:
+        transition(application, Action.CHECK_DONE, actor=Actor(role="system"), role="system",
+                   text=f"家庭经济状况核对已完成（核对 {check.id}），转村（居）审核")
 
 
 def fail_check(check_id: int, reason: str) -> None:
@@ -295,9 +168,9 @@ def request_batch(region_code: str, assistance_type: str, *, actor: Actor) -> Ch
     """Every enrolled (approved) household of the region and type, re-checked in the background."""
     if not region_code.startswith(scope_prefix(actor.region_code)):
         raise NotFound("区划不存在")
-    batch = CheckBatch(region_code=region_code, assistance_type=assistance_type, status="queued",
-                       total=len(_enrolled(region_code, assistance_type)), done=0, requested_by=actor.account_id,
-                       requested_at=utcnow())
+    enrolled = session.scalar(select(func.count()).select_from(_enrolled(region_code, assistance_type).subquery()))
+    batch = CheckBatch(region_code=region_code, assistance_type=assistance_type, status="queued", total=enrolled,
+                       done=0, requested_by=actor.account_id, requested_at=utcnow())
     session.add(batch)
     session.flush()
     audit.record("check.batch_request", actor=actor, object_type="check_batch", object_id=batch.id,
@@ -306,10 +179,10 @@ def request_batch(region_code: str, assistance_type: str, *, actor: Actor) -> Ch
     return batch
 
 
-def _enrolled(region_code: str, assistance_type: str) -> list[int]:
-    return list(session.scalars(select(Application.id).where(
+def _enrolled(region_code: str, assistance_type: str):
+    return select(Application.id).where(
         Application.region_code.startswith(scope_prefix(region_code)), Application.status == "approved",
-        Application.assistance_type == assistance_type).order_by(Application.id)))
+        Application.assistance_type == assistance_type)
 
 
 def get_batch(batch_id: int, *, actor: Actor) -> CheckBatch:
@@ -325,30 +198,44 @@ def run_batch_chunk(batch_id: int, *, actor: Actor, live_sources: dict | None = 
 
     A chunk is one transaction, so progress shows as it goes and a worker that dies resumes at the
     cursor. Households whose consent lapsed are listed, not checked, and nothing else happens to them.
+    The chunk's households are loaded, queried and stored together, with one audit event for the chunk.
     """
     batch = session.get(CheckBatch, batch_id, with_for_update=True)
     if batch.status == "done":
         return True
     summary = json.loads(batch.summary or "{}")
-    ids = [i for i in _enrolled(batch.region_code, batch.assistance_type) if i > batch.cursor][:chunk]
+    ids = list(session.scalars(_enrolled(batch.region_code, batch.assistance_type)
+                               .where(Application.id > batch.cursor).order_by(Application.id).limit(chunk)))
     batch.status = "running"
-    for application_id in ids:
-        application = session.get(Application, application_id)
-        try:
-            consent_gate(application)
-        except AuthorizationIncomplete:
-            summary["authorization_expired"] = summary.get("authorization_expired", 0) + 1
-            summary.setdefault("consent_lapsed_applications", []).append(application_id)
-        else:
-            check = Check(application_id=application_id, region_code=application.region_code, purpose="periodic",
-                          status="queued", requested_by=batch.requested_by, requested_at=utcnow(), batch_id=batch.id)
-            session.add(check)
-            session.flush()
-            run_check(check.id, actor=actor, live_sources=live_sources)
-            key = BATCH_OUTCOMES.get(check.outcome, check.outcome)
-            summary[key] = summary.get(key, 0) + 1
-        batch.done += 1
-        batch.cursor = application_id
+    now = utcnow()
+    households = load_households(ids)
+    consented = [households[i] for i in ids if households[i].consented(now)]
+    lapsed = sorted(set(ids) - {h.application_id for h in consented})
+    results = check_households(consented, purpose="periodic", live_sources=live_sources or {}, now=now)
+    check_ids = insert_checks([
+        {"application_id": r.household.application_id, "region_code": r.household.region_code, "purpose": "periodic",
+         "status": "done", "progress": 100, "outcome": r.outcome, "consistency": r.consistency, "error": None,
+         "requested_by": batch.requested_by, "requested_at": now, "finished_at": now, "batch_id": batch.id}
+        for r in results])
+    store_results(check_ids, results)
+    outcomes: dict[str, int] = {}
+    for result in results:
+        key = BATCH_OUTCOMES.get(result.outcome, result.outcome)
+        outcomes[key] = outcomes.get(key, 0) + 1
+        summary[key] = summary.get(key, 0) + 1
+    if lapsed:
+        summary["authorization_expired"] = summary.get("authorization_expired", 0) + len(lapsed)
+        summary.setdefault("consent_lapsed_applications", []).extend(lapsed)
+    if ids:
+        # One event for the chunk (not one per household): what was checked, with what result, what was skipped.
+        audit.record("check.batch_chunk", actor=actor, object_type="check_batch", object_id=batch.id,
+                     region_code=batch.region_code,
+                     detail={"batch_id": batch.id, "checked": len(results), "outcomes": outcomes,
+                             "records": sum(len(r.rows) for r in results),
+                             "application_ids": [h.application_id for h in consented],
+                             "consent_lapsed_applications": lapsed})
+        batch.done += len(ids)
+        batch.cursor = ids[-1]
     batch.summary = json.dumps(summary, ensure_ascii=False)
     finished = len(ids) < chunk
     if finished:
@@ -357,3 +244,28 @@ def run_batch_chunk(batch_id: int, *, actor: Actor, live_sources: dict | None = 
                      region_code=batch.region_code, detail={k: v for k, v in summary.items() if isinstance(v, int)})
     session.flush()
     return finished
+
+
+# For review -----------------------------------------------------------------------------------
+
+def checks_of(application_id: int) -> list[dict]:
+    """The checks of a case, newest first, with what their reports concluded (for the case file)."""
+    rows = session.execute(select(Check, CheckReport.content).outerjoin(CheckReport, CheckReport.check_id == Check.id)
+                           .where(Check.application_id == application_id).order_by(Check.id.desc()))
+    out = []
+    for check, content in rows:
+        assessment = json.loads(content)["assessment"] if content else {}
+        out.append({"id": check.id, "purpose": check.purpose, "status": check.status, "outcome": check.outcome,
+                    "consistency": check.consistency, "finished_at": check.finished_at,
+                    "per_capita_income": assessment.get("per_capita_income"),
+                    "suggested_monthly_amount": assessment.get("suggested_monthly_amount")})
+    return out
+
+
+def latest_suggestion(application_id: int) -> tuple[int | None, Decimal | None]:
+    """(check id, suggested monthly amount) of the newest finished check; (None, None) without one."""
+    done = [row for row in checks_of(application_id) if row["status"] == "done"]
+    if not done:
+        return None, None
+    amount = done[0]["suggested_monthly_amount"]
+    return done[0]["id"], Decimal(amount) if amount is not None else None

@@ -22,7 +22,7 @@ from app.common.uploads import UploadRejected
 from app.datasources import domain
 from app.datasources.domain import LAYOUTS, REPORT_ROWS_KEPT, Layout, Problem
 from app.datasources.models import DataImport, DepartmentRecord
-from app.db import session
+from app.db import among, session
 from app.identity.services import id_number_index
 
 BATCH = 5000
@@ -330,19 +330,24 @@ def available_kinds() -> list[str]:
     return list(session.scalars(select(DataImport.kind).where(DataImport.status == "imported").distinct()))
 
 
+# Built once: an aliased() entity made per call costs SQLAlchemy ~2 ms, more than the query it serves.
+_OTHER_RECORD = aliased(DepartmentRecord)
+_NEWEST_IMPORT = select(func.max(_OTHER_RECORD.import_id)).where(
+    _OTHER_RECORD.id_number_index == DepartmentRecord.id_number_index, _OTHER_RECORD.kind == DepartmentRecord.kind
+).scalar_subquery()
+
+
 def records_for(id_number_indexes: list[str], kinds: list[str] | None = None) -> list[RecordView]:
     """Everyone's records in one query; per person and kind only the newest import that lists them."""
     if not id_number_indexes:
         return []
-    newer = aliased(DepartmentRecord)
-    newest = select(func.max(newer.import_id)).where(
-        newer.id_number_index == DepartmentRecord.id_number_index, newer.kind == DepartmentRecord.kind
-    ).scalar_subquery()
-    query = select(DepartmentRecord).where(DepartmentRecord.id_number_index.in_(set(id_number_indexes)),
-                                           DepartmentRecord.import_id == newest)
+    # Columns, not entities: a check of many households reads thousands of rows per query.
+    query = select(DepartmentRecord.kind, DepartmentRecord.id_number_index, DepartmentRecord.fields,
+                   DepartmentRecord.import_id, DepartmentRecord.id, DepartmentRecord.as_of).where(
+        among(DepartmentRecord.id_number_index, set(id_number_indexes)), DepartmentRecord.import_id == _NEWEST_IMPORT)
     if kinds is not None:
-        query = query.where(DepartmentRecord.kind.in_(kinds))
+        query = query.where(among(DepartmentRecord.kind, kinds))
     query = query.order_by(DepartmentRecord.kind, DepartmentRecord.id_number_index, DepartmentRecord.id)
-    return [RecordView(kind=r.kind, id_number_index=r.id_number_index, fields=json.loads(r.fields),
-                       import_id=r.import_id, record_id=r.id, as_of=r.as_of)
-            for r in session.scalars(query)]
+    return [RecordView(kind=kind, id_number_index=index, fields=json.loads(fields), import_id=import_id,
+                       record_id=record_id, as_of=as_of)
+            for kind, index, fields, import_id, record_id, as_of in session.execute(query)]
