@@ -9,6 +9,7 @@ from app.documents import models as _documents  # noqa: F401
 from app.identity import models as _identity  # noqa: F401
 from app.notifications import models as _notifications  # noqa: F401
 from app.regions import models as _regions  # noqa: F401
+from app.review import models as _review  # noqa: F401
 from app.verification import models as _verification  # noqa: F401
 from app.web import models as _web  # noqa: F401
 

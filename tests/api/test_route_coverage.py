@@ -24,11 +24,13 @@ PUBLIC_ENDPOINTS = {
     "identity.refresh", "regions.list_regions", "regions.get_region", "policy.standards",
     "applications.commitment", "authorizations.signing_page", "authorizations.signing_code", "authorizations.letter",
     "authorizations.sign", "documents.by_code", "documents.by_file", "pages.verify_page",
+    "notices.list_notices", "notices.file_objection",
 }
 SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css", "application_id": "1",
                "document_id": "1", "authorization_id": "1", "token": "0" * 64,
                "verify_code": "0" * 16, "kind": "bank_deposits", "import_id": "1",
-               "check_id": "1", "batch_id": "1"}
+               "check_id": "1", "batch_id": "1",
+               "notice_id": "1", "objection_id": "1"}
 
 
 def routes(app):
@@ -128,7 +130,9 @@ SCOPED_OBJECTS = {"identity.StaffAccountById": _staff_object,
                   **{f"authorizations.{name}": _authorization_object for name in AUTHORIZATION_ROUTES},
                   "datasources.get_import": _data_import_object,
                   **{f"checks.{name}": _check_object for name in ("get_check", "report", "report_pdf")},
-                  "checks.get_batch": _batch_object}
+                  "checks.get_batch": _batch_object,
+                  **{f"review.{name}": _application_object
+                     for name in ("get_case", "record_visit", "record_decision", "answer_objection")}}
 
 
 def valid_body(endpoint: str, method: str) -> dict:
@@ -142,11 +146,18 @@ def valid_body(endpoint: str, method: str) -> dict:
         return {"json": {"otp_code": "123456"}}
     if endpoint == "authorizations.reject":
         return {"json": {"reason": "签名与本人不符"}}
+    if endpoint == "review.record_decision":
+        return {"json": {"step": "village_review", "outcome": "approve"}}
+    if endpoint == "review.record_visit":
+        return {"json": {"visited_on": "2026-01-05", "visitors": ["甲", "乙"], "findings": "家中情况属实"}}
+    if endpoint == "review.answer_objection":
+        return {"json": {"answer": "已核实情况"}}
     return {"json": {}}
 
 
 def test_every_object_route_is_in_the_scope_table(app):
-    with_ids = {rule.endpoint for rule, _ in routes(app) if any(arg.endswith("_id") for arg in rule.arguments)}
+    with_ids = {rule.endpoint for rule, _ in routes(app) if any(arg.endswith("_id") for arg in rule.arguments)
+                and rule.endpoint not in PUBLIC_ENDPOINTS}
     assert with_ids == set(SCOPED_OBJECTS)
 
 
