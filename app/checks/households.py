@@ -268,7 +268,12 @@ def _check(household: Household, rows: list[tuple], available: set[str], unavail
                           tolerance_amount=amount.value if amount else Decimal("0"))
     assessment = evaluate(verified, params)
     consistency, sentence = conclusion(comparisons, assessment.outcome)
-    return Result(household, rows, assessment, comparisons, consistency, sentence, evaluate(declared, params).outcome,
+    if ratio is None or amount is None:
+        sentence += "（本地区未设置申报与核对允许误差，按零误差比对）"
+    # What the declaration alone would give matters for a new application, not for a re-check of an
+    # enrolled household (its declaration is the one it applied with): a re-check skips it.
+    declared_outcome = None if purpose == "periodic" else evaluate(declared, params).outcome
+    return Result(household, rows, assessment, comparisons, consistency, sentence, declared_outcome,
                   available, unavailable, purpose, on, now)
 
 

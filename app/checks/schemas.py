@@ -34,7 +34,8 @@ class ReportOut(BaseSchema):
     checked_at = fields.String()
     conclusion = fields.String()
     consistency = fields.String()
-    declared_assessment = fields.String()
+    declared_assessment = fields.String(allow_none=True, metadata={
+        "description": "the outcome on the declaration alone (not for a periodic re-check)"})
     assessment = fields.Dict()
     comparisons = fields.List(fields.Dict())
     sources = fields.List(fields.Dict())

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from app.applications.models import Application
 from app.applications.domain import Action, Status
+from app.applications.models import Application
 from app.applications.services import get_application, transition
 from app.audit import services as audit
 from app.checks import document
@@ -19,6 +19,7 @@ from app.common.regions import scope_prefix
 from app.db import after_commit, session
 from app.documents import services as documents
 from app.documents.domain import new_verify_code, sha256
+from app.regions.models import Region
 
 
 class AuthorizationIncomplete(Conflict):
@@ -166,7 +167,7 @@ BATCH_OUTCOMES = {"eligible": "still_eligible", "ineligible": "now_ineligible", 
 
 def request_batch(region_code: str, assistance_type: str, *, actor: Actor) -> CheckBatch:
     """Every enrolled (approved) household of the region and type, re-checked in the background."""
-    if not region_code.startswith(scope_prefix(actor.region_code)):
+    if not region_code.startswith(scope_prefix(actor.region_code)) or session.get(Region, region_code) is None:
         raise NotFound("区划不存在")
     enrolled = session.scalar(select(func.count()).select_from(_enrolled(region_code, assistance_type).subquery()))
     batch = CheckBatch(region_code=region_code, assistance_type=assistance_type, status="queued", total=enrolled,

@@ -197,6 +197,8 @@ def record_decision(application_id: int, body: dict, *, expected_version: int, a
     application = get_application(application_id, actor=actor, for_update=True)
     request = DecisionRequest(step=body["step"], outcome=body["outcome"], reason=body.get("reason"),
                               amount=body.get("amount"), items=tuple(body.get("items") or ()))
+    if application.version != expected_version:   # first: of two racing decisions the loser gets 412
+        raise StaleVersion()
     facts, check_id = _facts(application)
     try:
         check_turn(request, facts, actor.role)
@@ -205,8 +207,6 @@ def record_decision(application_id: int, body: dict, *, expected_version: int, a
                                             f"{STAGE_ROLE[Status(request.step)]}办理"]}) from None
     except OutOfTurn:
         raise NotThisStep(errors={"step": [f"当前环节为“{STAGE_TEXT[Status(application.status)]}”"]}) from None
-    if application.version != expected_version:
-        raise StaleVersion()
     problems = decision_problems(request, facts)
     if problems:
         raise InvalidInput(errors=problems)

@@ -267,9 +267,10 @@ def test_a_periodic_recheck_reports_progress_and_a_summary(client, db, household
 
 
 def test_a_batch_is_limited_to_the_officers_region_and_validated(client, officer, staff, auth):
-    response = client.post("/api/v1/checks/batches", json={"region_code": "610302000000",
-                                                           "assistance_type": "dibao_rural"}, headers=officer)
-    assert response.status_code == 404
+    for region in ("610302000000", "610324999000"):   # another county; a division that does not exist
+        response = client.post("/api/v1/checks/batches", json={"region_code": region,
+                                                               "assistance_type": "dibao_rural"}, headers=officer)
+        assert response.status_code == 404
     for body, field in (({"region_code": "6103", "assistance_type": "dibao_rural"}, "region_code"),
                         ({"region_code": "610324000000", "assistance_type": "x"}, "assistance_type")):
         response = client.post("/api/v1/checks/batches", json=body, headers=officer)
@@ -296,3 +297,15 @@ def test_a_consent_that_lapses_before_the_job_runs_fails_the_check_with_the_reas
     assert status["status"] == "failed" and "授权" in status["error"]
     assert db.scalar(select(func.count()).select_from(CheckLookup)) == 0
     assert client.get(f"/api/v1/checks/{check.id}/report", headers=officer).status_code == 409
+
+
+def test_without_tolerance_parameters_the_report_says_it_compared_exactly(client, db, household, all_confirmed,
+                                                                         demo_files, officer):
+    from sqlalchemy import delete
+
+    from app.verification.models import PolicyParameter
+    db.execute(delete(PolicyParameter).where(PolicyParameter.name.like("declaration_tolerance_%")))
+    db.commit()
+    report = report_of(client, officer, checked(client, officer, household["application_id"])["id"])
+    assert "未设置申报与核对允许误差，按零误差比对" in report["conclusion"]
+    assert "允许误差 0.00" in comparison(report, "wages")["explanation"]
