@@ -82,7 +82,7 @@ def load(echo=print) -> None:
         raise SystemExit("demo data is never loaded in production")
     with transaction():
         load_regions()
-        _load_standards()
+        load_standards()
         if session.scalar(select(Account.id).where(Account.username == STAFF[0][0])):
             echo("demo staff already loaded; log-ins are in instance/demo-logins.txt")
         else:
@@ -90,7 +90,7 @@ def load(echo=print) -> None:
     load_department_data(echo)
 
 
-def _load_standards() -> None:
+def load_standards() -> None:
     """The demo parameters of 宝鸡市, each added once (a newer release may bring more)."""
     from app.db import session
 

@@ -1,19 +1,15 @@
 """A fully authorized household (from the signing tests), the demo department files, a live department."""
-from datetime import date
-from decimal import Decimal
-
 import pytest
 
 from app.adapters.department_data import make_sources
 from app.common.actor import Actor
 from app.datasources.domain import KINDS
 from app.datasources.services import import_demo_files
-from app.demo import STANDARDS
+from app.demo import load_standards
 from app.devservers import BackgroundServer
 from app.devservers.department import create_fake_department
 from tests.api.authorizations.conftest import (all_confirmed, household, signing, worker)  # noqa: F401
-from app.verification.models import PolicyParameter
-from tests.factories import BAOJI, FUFENG
+from tests.factories import FUFENG
 
 DEPARTMENT_TOKEN = "test-department-token"
 
@@ -27,8 +23,7 @@ def officer(staff, auth):
 @pytest.fixture(autouse=True)
 def standards(db):
     """The demo parameters (宝鸡市, from 2026-01-01), inherited by 扶风县 and its villages."""
-    for name, value in STANDARDS:
-        db.add(PolicyParameter(region_code=BAOJI, name=name, value=Decimal(value), effective_from=date(2026, 1, 1)))
+    load_standards()
     db.commit()
 
 

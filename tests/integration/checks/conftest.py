@@ -2,8 +2,7 @@
 standards and a few department records: what a periodic re-check reads, without signing PDFs."""
 import hashlib
 import json
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from itertools import count
 
 import pytest
@@ -13,12 +12,11 @@ from app.authorizations.models import Authorization, Signature, SigningLink
 from app.common.actor import Actor
 from app.common.clock import utcnow
 from app.datasources.services import import_file
-from app.demo import STANDARDS
+from app.demo import load_standards
 from app.documents.models import SealedDocument
 from app.identity.models import Account
 from app.identity.services import id_number_index, phone_index
-from app.verification.models import PolicyParameter
-from tests.factories import BAOJI, FUFENG, QINGLONG
+from tests.factories import FUFENG, QINGLONG
 
 _serials = count(1)
 
@@ -38,8 +36,7 @@ def officer(staff):
 
 @pytest.fixture(autouse=True)
 def standards(db):
-    for name, value in STANDARDS:
-        db.add(PolicyParameter(region_code=BAOJI, name=name, value=Decimal(value), effective_from=date(2026, 1, 1)))
+    load_standards()
     db.commit()
 
 
