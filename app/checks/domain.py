@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from app.datasources.domain import LAYOUTS
 from app.verification.policy.facts import Asset, Income
+from app.verification.policy.rules import money
 
 STATUSES = ("queued", "running", "done", "failed")
 PURPOSES = ("application", "periodic", "commission")
 # The department kinds, by their titles (the CSV layouts live in app.datasources.domain).
 SOURCE_TEXT = {kind: layout.title for kind, layout in LAYOUTS.items()}
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Record:
     fields: dict
 
 
-def _money(value) -> Decimal:
+def _decimal(value) -> Decimal:
     return Decimal(str(value or "0"))
 
 
@@ -57,21 +57,21 @@ def record_facts(records: list[Record]) -> tuple[list[Income], list[Asset]]:
     for record in records:
         f, who = record.fields, record.member_index
         if record.kind == "social_insurance":
-            incomes.append(Income(who, "pension_transfer", _money(f.get("monthly_amount")), source=record.kind))
+            incomes.append(Income(who, "pension_transfer", _decimal(f.get("monthly_amount")), source=record.kind))
         elif record.kind == "provident_fund":   # the deposit base (缴存基数) is the monthly wage
-            incomes.append(Income(who, "wages", _money(f.get("wage_base")), source=record.kind))
+            incomes.append(Income(who, "wages", _decimal(f.get("wage_base")), source=record.kind))
         elif record.kind == "business_tax":
-            incomes.append(Income(who, "business", (_money(f.get("annual_income")) / 12).quantize(CENT),
+            incomes.append(Income(who, "business", money(_decimal(f.get("annual_income")) / 12),
                                   source=record.kind))
-            assets.append(Asset(who, "business", value=_money(f.get("registered_capital")), source=record.kind))
+            assets.append(Asset(who, "business", value=_decimal(f.get("registered_capital")), source=record.kind))
         elif record.kind == "real_estate":
-            assets.append(Asset(who, "home", area_m2=_money(f.get("area_m2")), source=record.kind))
+            assets.append(Asset(who, "home", area_m2=_decimal(f.get("area_m2")), source=record.kind))
         elif record.kind == "vehicles":
-            assets.append(Asset(who, "vehicle", value=_money(f.get("assessed_value")), source=record.kind))
+            assets.append(Asset(who, "vehicle", value=_decimal(f.get("assessed_value")), source=record.kind))
         elif record.kind == "bank_deposits":
-            assets.append(Asset(who, "deposit", value=_money(f.get("balance")), source=record.kind))
+            assets.append(Asset(who, "deposit", value=_decimal(f.get("balance")), source=record.kind))
         elif record.kind == "securities":
-            assets.append(Asset(who, "security", value=_money(f.get("market_value")), source=record.kind))
+            assets.append(Asset(who, "security", value=_decimal(f.get("market_value")), source=record.kind))
     return incomes, assets
 
 

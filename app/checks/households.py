@@ -14,17 +14,16 @@ from app.adapters.department_data import SourceUnavailable
 from app.applications.models import Application
 from app.applications.services import declared_of, household_of, today_in_china
 from app.authorizations.models import Authorization, Signature
-from app.checks.domain import (CENT, SOURCE_TEXT, Comparison, Consent, Record, compare, conclusion, consent_gaps,
+from app.checks.domain import (SOURCE_TEXT, Comparison, Consent, Record, compare, conclusion, consent_gaps,
                                record_facts, totals, verified_facts)
 from app.checks.models import Check, CheckLookup, CheckReport
 from app.common.masking import mask_id_number, mask_middle, mask_name
-from app.common.regions import lineage
 from app.datasources import services as datasources
 from app.db import among, session
 from app.identity.services import id_number_index
-from app.verification.domain import Parameter, in_force
-from app.verification.models import PolicyParameter
 from app.verification.policy.engine import Assessment, evaluate, facts_from_declaration
+from app.verification.policy.rules import yuan
+from app.verification.services import parameters_in_force_for
 
 TOLERANCE_RATIO, TOLERANCE_AMOUNT = "declaration_tolerance_ratio", "declaration_tolerance_amount"
 
@@ -170,7 +169,7 @@ def check_households(households: list[Household], *, purpose: str, live_sources:
     for row in found:
         for place, position in owners[row.id_number_index].items():
             rows_of[place].append((position, row))
-    params = _parameters({household.region_code for household in households}, on)
+    params = parameters_in_force_for({household.region_code for household in households}, on)
     return [_check(household, rows, available, unavailable, params[household.region_code], on, now, purpose=purpose)
             for household, rows in zip(households, rows_of)]
 
@@ -215,16 +214,6 @@ def _write(table, rows: list[dict]) -> None:
             cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[name] if bind is None else bind(row[name], dialect) for name, bind in binds])
-
-
-def _parameters(region_codes: set[str], on: date) -> dict[str, dict[str, Parameter]]:
-    """verification.services.parameters_in_force for several regions in one query."""
-    chains = {code: lineage(code) for code in region_codes}
-    rows = session.scalars(select(PolicyParameter).where(
-        among(PolicyParameter.region_code, {code for chain in chains.values() for code in chain}),
-        PolicyParameter.effective_from <= on))
-    parameters = [Parameter(r.name, r.value, r.effective_from, r.region_code, r.source) for r in rows]
-    return {code: in_force(parameters, chain, on) for code, chain in chains.items()}
 
 
 def _gather(numbers: dict[str, str], live_sources: dict) -> tuple[list, set[str], dict[str, str]]:
@@ -303,7 +292,7 @@ def _masked(fields: dict) -> dict:
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(CENT))
+    return None if value is None else yuan(value)
 
 
 def _assessment_json(assessment) -> dict:

@@ -3,6 +3,7 @@ import json
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer, selectinload
 
 from app.applications.domain import REVIEW_STAGES, STAGE_ROLE, STAGE_TEXT, Status
 from app.applications.models import Application
@@ -49,9 +50,14 @@ class VisitRequired(Conflict):
 # The queue ------------------------------------------------------------------------------------
 
 def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
-    """Cases in the caller's region, open and past submission, with their deadlines."""
-    select_cases = select(Application).where(Application.region_code.startswith(scope_prefix(actor.region_code))
-                                             ).order_by(Application.submitted_at)
+    """Cases in the caller's region, open and past submission, with their deadlines.
+
+    The deadline filters need every matching case's deadline (and its events, for the paused
+    clock); only the page's rows are decrypted for the applicant's masked name."""
+    select_cases = (select(Application).options(selectinload(Application.events), defer(Application.declared),
+                                                defer(Application.reason), defer(Application.snapshot))
+                    .where(Application.region_code.startswith(scope_prefix(actor.region_code)))
+                    .order_by(Application.submitted_at))
     if query.get("flagged"):   # objections to the public notice wait for an answer, whatever the status
         select_cases = select_cases.where(Application.id.in_(select(Objection.application_id).where(
             Objection.answered_at.is_(None))))
@@ -61,7 +67,7 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
     if query.get("assistance_type"):
         select_cases = select_cases.where(Application.assistance_type == query["assistance_type"])
     today, calendar = today_in_china(), load_calendar()
-    rows = []
+    matching = []
     for application in session.scalars(select_cases):
         deadline = deadline_of(application, calendar, today)
         left = calendar.working_days_left(today, deadline) if deadline else None
@@ -70,19 +76,27 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
             continue
         if query.get("due_within") is not None and (left is None or left > query["due_within"]):
             continue
-        rows.append(_queue_row(application, deadline, left, overdue))
-    pagination.item_count = len(rows)
+        matching.append((application, deadline, left, overdue))
+    pagination.item_count = len(matching)
     start = (pagination.page - 1) * pagination.page_size
-    return rows[start:start + pagination.page_size]
+    page = matching[start:start + pagination.page_size]
+    ids = [application.id for application, *_ in page]
+    # A case in the queue has been submitted, so its snapshot (the frozen household) is there.
+    applicants = {application_id: json.loads(snapshot)["members"][0]["name"] for application_id, snapshot
+                  in session.execute(select(Application.id, Application.snapshot).where(Application.id.in_(ids)))}
+    open_objections = dict(session.execute(
+        select(Objection.application_id, func.count()).where(Objection.application_id.in_(ids),
+                                                             Objection.answered_at.is_(None))
+        .group_by(Objection.application_id)).all())
+    return [_queue_row(application, applicants[application.id], deadline, left, overdue,
+                       open_objections.get(application.id, 0)) for application, deadline, left, overdue in page]
 
 
-def _queue_row(application: Application, deadline: date | None, left: int | None, overdue: bool) -> dict:
-    applicant = household_of(application)[0]
-    open_objections = session.scalar(select(func.count()).select_from(Objection).where(
-        Objection.application_id == application.id, Objection.answered_at.is_(None)))
+def _queue_row(application: Application, applicant: str, deadline: date | None, left: int | None, overdue: bool,
+               open_objections: int) -> dict:
     return {"id": application.id, "assistance_type": application.assistance_type, "status": application.status,
             "stage": STAGE_TEXT[Status(application.status)], "region_code": application.region_code,
-            "applicant": mask_name(applicant["name"]), "submitted_at": application.submitted_at,
+            "applicant": mask_name(applicant), "submitted_at": application.submitted_at,
             "deadline": deadline, "working_days_left": left, "overdue": overdue,
             "waiting_for": STAGE_ROLE.get(Status(application.status)), "open_objections": open_objections}
 
