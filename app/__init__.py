@@ -59,14 +59,15 @@ def _register_blueprints(app, api):
     from app.health import blp as health_blp
     from app.identity.routes import blp as identity_blp
     from app.regions.routes import blp as regions_blp
-    from app.review.routes import blp as review_blp, notices_blp
+    from app.review.routes import blp as review_blp, letters_blp, notices_blp
+    from app.stats.routes import blp as stats_blp
     from app.verification.routes import blp as policy_blp
     from app.web.pages import blp as pages_blp
 
     app.register_blueprint(health_blp)
     app.register_blueprint(pages_blp)
     for blueprint in (identity_blp, regions_blp, policy_blp, applications_blp, authorizations_blp, documents_blp,
-                      audit_blp, datasources_blp, checks_blp, review_blp, notices_blp):
+                      audit_blp, datasources_blp, checks_blp, review_blp, letters_blp, notices_blp, stats_blp):
         api.register_blueprint(blueprint)
 
 

@@ -86,13 +86,15 @@ def sweep():
 
 @huey.periodic_task(crontab(hour="0", minute="30"))
 def remind_staff():
-    """Every morning at 08:30 China time (huey schedules in UTC): due-soon and overdue notices."""
+    """Every morning at 08:30 China time (huey schedules in UTC): due-soon and overdue notices
+    of decisions and of assist-first files."""
     from app.applications.reminders import send_due_notices
     from app.applications.services import today_in_china
+    from app.review.services import send_assist_first_notices
 
     with app_context():
         with transaction():
-            return send_due_notices(today_in_china())
+            return send_due_notices(today_in_china()) + send_assist_first_notices(today_in_china())
 
 
 @huey.periodic_task(crontab(hour="17", minute="5"))
@@ -139,3 +141,28 @@ def run_batch(batch_id: int):
             with transaction():
                 finished = checks.run_batch_chunk(batch_id, actor=Actor(role="system"),
                                                   live_sources=current_app.extensions["department_sources"])
+
+
+@huey.task(retries=5, retry_delay=60)
+def issue_letter(letter_id: int):
+    """A decision notice: rendered, sealed and sent; a seal outage raises, so huey retries it later."""
+    from app.common.actor import Actor
+    from app.review import letters
+
+    with app_context():
+        with transaction():
+            letter = letters.issue_letter(letter_id, actor=Actor(role="system"),
+                                          sealing=current_app.extensions["sealing"])
+    return letter.status if letter else "missing"
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_letters():
+    """Beside the outbox sweep: decision notices still pending after a minute are dispatched again."""
+    from app.review.letters import pending_letter_ids
+
+    with app_context():
+        with transaction():
+            ids = pending_letter_ids()
+    for letter_id in ids:
+        issue_letter(letter_id)

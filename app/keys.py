@@ -56,6 +56,22 @@ def reencrypt_all(batch: int = 500) -> dict[str, int]:
     return counts
 
 
+def stored_files():
+    """Tables that point at uploaded files (a storage_key and its content_type)."""
+    for table in Base.metadata.sorted_tables:
+        if {"storage_key", "content_type"} <= set(table.columns.keys()):
+            yield table
+
+
+def reseal_files(storage) -> dict[str, int]:
+    """Every uploaded file not sealed under the active key (or stored in clear) is sealed again."""
+    counts = {}
+    for table in stored_files():
+        rows = session.execute(select(table.c.storage_key, table.c.content_type).order_by(table.c.storage_key))
+        counts[f"{table.name} files"] = sum(storage.reseal(key, content_type) for key, content_type in rows)
+    return counts
+
+
 if __name__ == "__main__":
     # `python -m app.keys`: fresh production secrets, no app or database needed.
     print(env_lines(fresh_secrets()))

@@ -39,12 +39,14 @@ def init_app(app) -> None:
                                         validity_months=cfg["AUTHORIZATION_VALIDITY_MONTHS"])
     app.extensions["department_sources"] = make_sources(cfg["DEPARTMENT_SOURCES"], kinds=KINDS,
                                                         token=cfg["DEPARTMENT_TOKEN"], timeout=cfg["DEPARTMENT_TIMEOUT"])
-    from app.jobs import deliver_message, huey, run_batch, run_check
+    from app.jobs import deliver_message, huey, issue_letter, run_batch, run_check
+    from app.review import letters
 
     if cfg["JOB_BACKEND"] == "immediate":
         huey.immediate = True
     configure_dispatch(deliver_message)
     checks.configure_dispatch(run_check, run_batch)
+    letters.configure_dispatch(issue_letter)
 
 
 def make_seal(cfg) -> PlatformSeal:

@@ -4,13 +4,14 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 from urllib.parse import urlsplit
 from uuid import uuid4
 
 from minio import Minio
 from minio.error import S3Error
 
+from app.common import crypto
 from app.common.clock import utcnow
 
 # Keys are chosen by the server (new_key), never taken from a client's file name. A segment may
@@ -121,8 +122,39 @@ class S3Storage:
         self.client.remove_object(self.bucket, check_key(key))
 
 
+class EncryptedStorage:
+    """Any backend, with every file sealed by AES-256-GCM under the active data key before it leaves
+    the process, bound to its storage key (a file copied under another key does not decrypt).
+    Files stored before encryption are read as they are; `flask keys reencrypt` seals them."""
+
+    def __init__(self, backend: Storage, keyring: Callable[[], crypto.Keyring] = crypto.keyring):
+        self.backend, self.keyring = backend, keyring
+
+    def put(self, key: str, content: bytes, content_type: str) -> None:
+        self.backend.put(key, self.keyring().encrypt_blob(content, context=key.encode()), content_type)
+
+    def get(self, key: str) -> bytes:
+        blob = self.backend.get(key)
+        if crypto.Keyring.blob_key_id(blob) is None:
+            return blob
+        return self.keyring().decrypt_blob(blob, context=key.encode())
+
+    def delete(self, key: str) -> None:
+        self.backend.delete(key)
+
+    def reseal(self, key: str, content_type: str) -> bool:
+        """Store the file again under the active key if it is not already; True when it was."""
+        blob = self.backend.get(key)
+        if crypto.Keyring.blob_key_id(blob) == self.keyring().active:
+            return False
+        self.put(key, self.get(key), content_type)
+        return True
+
+
 def make_storage(cfg: dict) -> Storage:
     if cfg["STORAGE_BACKEND"] == "s3":
-        return S3Storage(cfg["S3_ENDPOINT"], cfg["S3_BUCKET"], cfg["S3_ACCESS_KEY"], cfg["S3_SECRET_KEY"],
-                         region=cfg["S3_REGION"])
-    return LocalStorage(Path(cfg["UPLOAD_DIR"]))
+        backend = S3Storage(cfg["S3_ENDPOINT"], cfg["S3_BUCKET"], cfg["S3_ACCESS_KEY"], cfg["S3_SECRET_KEY"],
+                            region=cfg["S3_REGION"])
+    else:
+        backend = LocalStorage(Path(cfg["UPLOAD_DIR"]))
+    return EncryptedStorage(backend)

@@ -1,6 +1,7 @@
 """The workflow as data, and the rules of a complete application; no framework, no database."""
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from app.common.idnumber import normalize_id_number
@@ -27,6 +28,7 @@ class Status(StrEnum):
     RETURNED = "returned"
     RESUBMITTED = "resubmitted"
     WITHDRAWN = "withdrawn"
+    REVOKED = "revoked"              # approved, then revoked after a proven false declaration (seed 002)
 
 
 class Action(StrEnum):
@@ -34,15 +36,18 @@ class Action(StrEnum):
     OPEN_AUTHORIZATION = "open_authorization"
     ALL_SIGNED = "all_signed"
     CHECK_DONE = "check_done"
+    FAST_TRACK = "fast_track"        # check done on a fast path: straight to the township
     APPROVE = "approve"
     REJECT = "reject"
     RETURN = "return"
     RESUBMIT = "resubmit"
     RESUME = "resume"
     WITHDRAW = "withdraw"
+    APPROVE_ALONE = "approve_alone"  # small temporary assistance: the township's approval is final
+    REVOKE = "revoke"
 
 
-CLOSED = frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN})
+CLOSED = frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN, Status.REVOKED})
 REVIEW_STAGES = (Status.VILLAGE_REVIEW, Status.TOWNSHIP_CONFIRMATION, Status.DISTRICT_FILING)
 # 村居审核、镇街确认、区级备案 (seed 001): each stage belongs to one level.
 STAGE_ROLE = {Status.VILLAGE_REVIEW: "village_worker", Status.TOWNSHIP_CONFIRMATION: "township_worker",
@@ -57,11 +62,15 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status, frozenset]] = {
     (Status.SUBMITTED, Action.OPEN_AUTHORIZATION): (Status.AUTHORIZING, frozenset({SYSTEM})),
     (Status.AUTHORIZING, Action.ALL_SIGNED): (Status.CHECKING, frozenset({SYSTEM})),
     (Status.CHECKING, Action.CHECK_DONE): (Status.VILLAGE_REVIEW, frozenset({SYSTEM, "verification_officer"})),
+    (Status.CHECKING, Action.FAST_TRACK): (Status.TOWNSHIP_CONFIRMATION, frozenset({SYSTEM, "verification_officer"})),
     (Status.VILLAGE_REVIEW, Action.APPROVE): (Status.TOWNSHIP_CONFIRMATION, frozenset({"village_worker"})),
+    (Status.TOWNSHIP_CONFIRMATION, Action.APPROVE_ALONE): (Status.APPROVED, frozenset({"township_worker"})),
     (Status.TOWNSHIP_CONFIRMATION, Action.APPROVE): (Status.DISTRICT_FILING, frozenset({"township_worker"})),
     (Status.DISTRICT_FILING, Action.APPROVE): (Status.APPROVED, frozenset({"district_worker"})),
     (Status.TOWNSHIP_CONFIRMATION, Action.REJECT): (Status.REJECTED, frozenset({"township_worker"})),
     (Status.DISTRICT_FILING, Action.REJECT): (Status.REJECTED, frozenset({"district_worker"})),
+    # A false declaration proven after approval (告知承诺, seed 002): the district revokes the benefit.
+    (Status.APPROVED, Action.REVOKE): (Status.REVOKED, frozenset({"district_worker"})),
     (Status.RETURNED, Action.RESUBMIT): (Status.RESUBMITTED, frozenset({APPLICANT})),
     **{(stage, Action.RETURN): (Status.RETURNED, frozenset({role})) for stage, role in STAGE_ROLE.items()},
     # The target of RESUME is the stage that returned the case (RESUME_TARGETS), given by the caller.
@@ -71,6 +80,35 @@ TRANSITIONS: dict[tuple[Status, Action], tuple[Status, frozenset]] = {
     **{(status, Action.WITHDRAW): (Status.WITHDRAWN, frozenset({APPLICANT}))
        for status in Status if status not in CLOSED},
 }
+
+
+SMALL_LIMIT = "temporary_small_limit"             # region parameter: the township-alone limit (yuan)
+COMMITMENT_SIMPLIFIED = "commitment_simplified"   # region parameter: 1 turns the simplified review on
+
+
+class ReviewPath(StrEnum):
+    """Which review steps a case takes once its check is done."""
+
+    STANDARD = "standard"                # village → township → district (seed 001)
+    SMALL_TEMPORARY = "small_temporary"  # ≤ the region's limit: the township approves alone (seed 003)
+    COMMITMENT = "commitment"            # 告知承诺: report basically consistent, simplified steps (seeds 002, 003)
+
+
+def review_path(assistance_type: str, requested_amount: Decimal | None, *, small_limit: Decimal | None,
+                consistency: str | None, simplified: bool) -> ReviewPath:
+    """Small temporary assistance first (its limit is law in the region), then the commitment path.
+
+    A missing limit or amount means the ordinary path: a case is never shortened on missing data.
+    On the commitment path the village review and the home-visit requirement are skipped, where
+    the region turned the simplified review on (parameter commitment_simplified = 1)."""
+    if (assistance_type == AssistanceType.TEMPORARY and requested_amount is not None and small_limit is not None
+            and requested_amount <= small_limit):
+        return ReviewPath.SMALL_TEMPORARY
+    if simplified and consistency == "consistent":
+        return ReviewPath.COMMITMENT
+    return ReviewPath.STANDARD
+
+
 # A return sends the case back to the stage that returned it once the applicant resubmits.
 RESUME_TARGETS = frozenset(REVIEW_STAGES)
 
@@ -233,6 +271,7 @@ STAGE_TEXT = {
     Status.RETURNED: "已退回，需要补充材料",
     Status.RESUBMITTED: "已补充材料，等待重新审核",
     Status.WITHDRAWN: "已撤回",
+    Status.REVOKED: "救助已撤销",
 }
 
 NEXT_STEP = {
@@ -242,6 +281,7 @@ NEXT_STEP = {
     Status.APPROVED: "无需操作，救助金将按月发放",
     Status.REJECTED: "如有异议，可在收到决定后依法申请复核",
     Status.WITHDRAWN: "申请已结束",
+    Status.REVOKED: "如有异议，可依法申请复核、行政复议或提起行政诉讼",
 }
 WAITING = "无需操作，请耐心等待审核结果"
 

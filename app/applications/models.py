@@ -6,7 +6,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, ForeignKeyCo
                         String, Text, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.applications.domain import CLOSED, AssistanceType, Status
+from app.applications.domain import CLOSED, AssistanceType, ReviewPath, Status
 from app.db import Base, BigId, Encrypted, UTCDateTime
 
 STATUS_LIST = ", ".join(f"'{status.value}'" for status in Status)
@@ -71,6 +71,8 @@ class Application(Base):
         Index("uq_applications_open_per_type", "household_id", "assistance_type", unique=True,
               sqlite_where=text(OPEN_CONDITION), postgresql_where=text(OPEN_CONDITION)),
         Index("ix_applications_region_status", "region_code", "status"),
+        CheckConstraint("review_path IN (" + ", ".join(f"'{path.value}'" for path in ReviewPath) + ")",
+                        name="review_path"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -91,6 +93,9 @@ class Application(Base):
     commitment_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     returned_from: Mapped[str | None] = mapped_column(String(24))
+    review_path: Mapped[str] = mapped_column(String(20), default=ReviewPath.STANDARD.value,
+                                             server_default=ReviewPath.STANDARD.value,
+                                             doc="the steps the case takes, chosen when its check is done")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)

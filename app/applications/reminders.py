@@ -1,5 +1,6 @@
 """Due-soon and overdue notices to the staff whose step a case is waiting on."""
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import select
@@ -17,20 +18,19 @@ from app.notifications.services import notify
 DUE_SOON_WORKING_DAYS = 3
 
 
+@dataclass(frozen=True)
+class Reminder:
+    application_id: int
+    region_code: str
+    role: str           # who hears of it: the workers of this role over the case's region
+    kind: str           # staff.* message kind; each kind is sent once a day per worker and case
+    text: str
+
+
 def send_due_notices(today: date) -> int:
     """Once a day: each worker of the waiting stage hears about cases due within 3 working days or overdue."""
     calendar = load_calendar()
-    since = datetime.combine(today, time(0), CHINA_TZ)
-    # Read once: who works where, and what they were already told today.
-    workers = defaultdict(list)
-    for account_id, role, region_code in session.execute(
-            select(Account.id, Account.role, Account.region_code)
-            .where(Account.role.in_(set(STAGE_ROLE.values())), Account.active.is_(True))):
-        workers[(role, region_code)].append(account_id)
-    told = {tuple(row) for row in session.execute(
-        select(Message.account_id, Message.application_id, Message.kind)
-        .where(Message.kind.in_(["staff.overdue", "staff.due_soon"]), Message.created_at >= since))}
-    sent = 0
+    reminders = []
     waiting = select(Application).where(Application.status.in_([stage.value for stage in STAGE_ROLE]))
     for application in session.scalars(waiting):
         deadline = deadline_of(application, calendar, today)
@@ -38,14 +38,32 @@ def send_due_notices(today: date) -> int:
         if left > DUE_SOON_WORKING_DAYS:
             continue
         stage, overdue = Status(application.status), today > deadline
-        kind = "staff.overdue" if overdue else "staff.due_soon"
         text = (f"第{application.id}号申请（{STAGE_TEXT[stage]}）"
                 + (f"已超过办理期限（{deadline.isoformat()}）" if overdue
                    else f"将于{deadline.isoformat()}到期，剩余{left}个工作日"))
-        for code in lineage(application.region_code):
-            for worker_id in workers.get((STAGE_ROLE[stage], code), []):
-                if (worker_id, application.id, kind) not in told:
-                    notify(worker_id, kind, text, application_id=application.id)
-                    told.add((worker_id, application.id, kind))
+        reminders.append(Reminder(application.id, application.region_code, STAGE_ROLE[stage],
+                                  "staff.overdue" if overdue else "staff.due_soon", text))
+    return deliver(reminders, today)
+
+
+def deliver(reminders: list[Reminder], today: date) -> int:
+    """Notify the workers of each reminder's role over its region, skipping what they were told today."""
+    since = datetime.combine(today, time(0), CHINA_TZ)
+    # Read once: who works where, and what they were already told today.
+    workers = defaultdict(list)
+    for account_id, role, region_code in session.execute(
+            select(Account.id, Account.role, Account.region_code)
+            .where(Account.role.in_({r.role for r in reminders}), Account.active.is_(True))):
+        workers[(role, region_code)].append(account_id)
+    told = {tuple(row) for row in session.execute(
+        select(Message.account_id, Message.application_id, Message.kind)
+        .where(Message.kind.in_({r.kind for r in reminders}), Message.created_at >= since))}
+    sent = 0
+    for reminder in reminders:
+        for code in lineage(reminder.region_code):
+            for worker_id in workers.get((reminder.role, code), []):
+                if (worker_id, reminder.application_id, reminder.kind) not in told:
+                    notify(worker_id, reminder.kind, reminder.text, application_id=reminder.application_id)
+                    told.add((worker_id, reminder.application_id, reminder.kind))
                     sent += 1
     return sent

@@ -4,8 +4,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app.applications.domain import (CLOSED, NATIONAL_TIME_LIMITS, NEXT_STEP, SMALL_TEMPORARY_DAYS, STAGE_TEXT,
-                                     WAITING, AssistanceType, Status, authorization_progress, time_limit_name)
+from app.applications.domain import (CLOSED, NATIONAL_TIME_LIMITS, NEXT_STEP, SMALL_LIMIT, SMALL_TEMPORARY_DAYS,
+                                     STAGE_TEXT, WAITING, AssistanceType, Status, authorization_progress,
+                                     time_limit_name)
 from app.applications.models import Application, CalendarDay
 from app.applications.services import get_application, today_in_china
 from app.authorizations.models import Authorization
@@ -46,7 +47,7 @@ def china_date(moment) -> date:
 def time_limit(application: Application, on: date) -> int:
     parameters = _cached(("parameters", application.region_code, on), lambda: {
         name: p.value for name, p in parameters_in_force(application.region_code, on).items()})
-    small_limit = parameters.get("temporary_small_limit")
+    small_limit = parameters.get(SMALL_LIMIT)
     if (application.assistance_type == AssistanceType.TEMPORARY and application.requested_amount is not None
             and small_limit is not None and application.requested_amount <= small_limit):
         return SMALL_TEMPORARY_DAYS

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from app.applications.domain import Action, Status
+from app.applications.domain import COMMITMENT_SIMPLIFIED, SMALL_LIMIT, Action, ReviewPath, Status, review_path
 from app.applications.models import Application
-from app.applications.services import get_application, transition
+from app.applications.services import get_application, today_in_china, transition
 from app.audit import services as audit
 from app.checks import document
 from app.checks.households import (Household, check_households, household_for, insert_checks, load_households,
@@ -20,6 +20,7 @@ from app.db import after_commit, session
 from app.documents import services as documents
 from app.documents.domain import new_verify_code, sha256
 from app.regions.models import Region
+from app.verification.services import parameters_in_force
 
 
 class AuthorizationIncomplete(Conflict):
@@ -99,11 +100,24 @@ def run_check(check_id: int, *, actor: Actor, live_sources: dict | None = None) 
 
 
 def _on_to_review(check: Check) -> None:
-    """An application's first finished check sends the case on to the village review."""
+    """An application's first finished check sends the case on to review, by the path it qualifies for."""
     application = session.get(Application, check.application_id)
-    if check.purpose == "application" and application.status == Status.CHECKING:
-        transition(application, Action.CHECK_DONE, actor=Actor(role="system"), role="system",
-                   text=f"家庭经济状况核对已完成（核对 {check.id}），转村（居）审核")
+    if check.purpose != "application" or application.status != Status.CHECKING:
+        return
+    parameters = parameters_in_force(application.region_code, today_in_china())
+    small_limit, simplified = parameters.get(SMALL_LIMIT), parameters.get(COMMITMENT_SIMPLIFIED)
+    path = review_path(application.assistance_type, application.requested_amount,
+                       small_limit=small_limit.value if small_limit else None, consistency=check.consistency,
+                       simplified=bool(simplified and simplified.value))
+    application.review_path = path.value
+    action, text = (Action.CHECK_DONE, "转村（居）审核") if path == ReviewPath.STANDARD else (
+        Action.FAST_TRACK, FAST_TRACK_TEXT[path])
+    transition(application, action, actor=Actor(role="system"), role="system",
+               text=f"家庭经济状况核对已完成（核对 {check.id}），{text}")
+
+
+FAST_TRACK_TEXT = {ReviewPath.SMALL_TEMPORARY: "小额临时救助由乡镇（街道）直接审批",
+                   ReviewPath.COMMITMENT: "核对结果与申报基本一致，按告知承诺简化程序转乡镇（街道）确认"}
 
 
 def fail_check(check_id: int, reason: str) -> None:

@@ -38,6 +38,9 @@ def parse_keys(spec: str) -> dict[str, bytes]:
     return keys
 
 
+BLOB_MAGIC = b"\x00SHJZ-AESGCM-1\x00"   # no image or PDF starts with a NUL byte
+
+
 @dataclass
 class Keyring:
     keys: dict[str, bytes]
@@ -73,6 +76,23 @@ class Keyring:
         kid, _, body = token.partition(":")
         raw = _b64decode(body)
         return self._cipher(kid).decrypt(raw[:12], raw[12:], context)
+
+    def encrypt_blob(self, plaintext: bytes, *, context: bytes) -> bytes:
+        """A file's bytes sealed under the active key: BLOB_MAGIC, key id, ":", nonce, ciphertext (no base64)."""
+        nonce = os.urandom(12)
+        return (BLOB_MAGIC + self.active.encode("ascii") + b":" + nonce
+                + self._cipher(self.active).encrypt(nonce, plaintext, context))
+
+    def decrypt_blob(self, blob: bytes, *, context: bytes) -> bytes:
+        kid, _, raw = blob[len(BLOB_MAGIC):].partition(b":")
+        return self._cipher(kid.decode("ascii")).decrypt(raw[:12], raw[12:], context)
+
+    @staticmethod
+    def blob_key_id(blob: bytes) -> str | None:
+        """The key a file is sealed under, or None for a file stored before files were encrypted."""
+        if not blob.startswith(BLOB_MAGIC):
+            return None
+        return blob[len(BLOB_MAGIC):].partition(b":")[0].decode("ascii")
 
     @classmethod
     def from_settings(cls, data_keys: str, active: str | None, blind_key_b64: str) -> "Keyring":

@@ -3,8 +3,9 @@ import hashlib
 import json
 import secrets
 
-KINDS = ("authorization", "check_report")
-KIND_TEXT = {"authorization": "家庭经济状况核对授权书", "check_report": "家庭经济状况核对报告"}
+KINDS = ("authorization", "check_report", "decision_notice", "case_file")
+KIND_TEXT = {"authorization": "家庭经济状况核对授权书", "check_report": "家庭经济状况核对报告",
+             "decision_notice": "救助决定通知书", "case_file": "救助案卷"}
 STATUSES = ("signed", "confirmed", "rejected", "revoked", "expired", "superseded", "issued")
 STATUS_TEXT = {
     "signed": "已签署，待工作人员确认", "confirmed": "有效（已经工作人员确认）", "rejected": "已被工作人员驳回",

@@ -6,7 +6,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, BigId, Encrypted, UTCDateTime
-from app.review.domain import OUTCOMES, STEPS
+from app.review.domain import RECORDED_OUTCOMES, STEPS
+from app.review.letter_rules import LETTER_KINDS, LETTER_STATUSES
 
 
 def _one_of(column: str, values) -> str:
@@ -28,7 +29,7 @@ class HomeVisit(Base):
 class Decision(Base):
     __tablename__ = "review_decisions"
     __table_args__ = (CheckConstraint(_one_of("step", STEPS), name="step"),
-                      CheckConstraint(_one_of("outcome", OUTCOMES), name="outcome"))
+                      CheckConstraint(_one_of("outcome", RECORDED_OUTCOMES), name="outcome"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
@@ -73,3 +74,66 @@ class Objection(Base):
     answer: Mapped[str | None] = mapped_column(Encrypted())
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AssistFirstGrant(Base):
+    """先行救助 (seed 003): emergency money paid by the township before the file is complete."""
+
+    __tablename__ = "assist_first_grants"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reason: Mapped[str] = mapped_column(Encrypted())
+    file_due_on: Mapped[date] = mapped_column(Date, index=True, doc="the last working day to complete the file")
+    granted_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DishonestyRecord(Base):
+    """失信: a false declaration proven by a check report (seed 002); kept against the applicant's ID."""
+
+    __tablename__ = "dishonesty_records"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    id_number_index: Mapped[str] = mapped_column(String(64), index=True, doc="the applicant's, blind-indexed")
+    check_id: Mapped[int] = mapped_column(ForeignKey("checks.id"), doc="the report that proves it")
+    reason: Mapped[str] = mapped_column(Encrypted())
+    revoked_benefit: Mapped[bool] = mapped_column()
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VisitPhoto(Base):
+    """A photo taken on a home visit (入户调查照片): checked, re-encoded and stored as evidence is."""
+
+    __tablename__ = "visit_photos"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("home_visits.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DecisionLetter(Base):
+    """救助决定通知书: one per decision that closes a case, pending until its sealed PDF is issued."""
+
+    __tablename__ = "decision_letters"
+    __table_args__ = (CheckConstraint(_one_of("kind", LETTER_KINDS), name="kind"),
+                      CheckConstraint(_one_of("status", LETTER_STATUSES), name="status"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("review_decisions.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10))
+    due_on: Mapped[date] = mapped_column(Date, doc="the decision's date plus the notice limit in working days")
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("sealed_documents.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

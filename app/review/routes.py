@@ -1,11 +1,13 @@
 """Review (API.md, "Review and decisions"): the queue, the case file, home visits, decisions."""
-from flask import current_app
+from io import BytesIO
+
+from flask import current_app, send_file
 from flask_smorest import Blueprint
 
 from app import limiter
 
 from app.identity.domain import Role
-from app.review import schemas, services
+from app.review import archive, letters, photos, schemas, services
 from app.web import access
 from app.web.access import current_actor
 from app.web.etag import etag, required_version
@@ -47,6 +49,33 @@ def record_visit(body, application_id):
     return services.record_visit(application_id, body, actor=current_actor())
 
 
+@blp.post("/<id:application_id>/visits/<id:visit_id>/photos")
+@blp.arguments(schemas.VisitPhotoIn, location="files")
+@blp.response(201, schemas.VisitPhotoOut)
+@blp.alt_response(404, description="no such case in your region, or no such visit of the case")
+@blp.alt_response(409, description="NOT_THIS_STEP: the case is closed; TOO_MANY_PHOTOS: the visit has 20")
+@blp.alt_response(413, description="over 10 MB")
+@blp.alt_response(415, description="not a JPEG or PNG")
+@blp.alt_response(422, description="an empty, damaged or oversized (pixels) image")
+@access.roles(*CASEWORKERS)
+def upload_visit_photo(files, application_id, visit_id):
+    """Add a photo to a home visit (JPEG or PNG, ≤ 10 MB; re-encoded without metadata)."""
+    return photos.add_visit_photo(application_id, visit_id, files["file"].read(), actor=current_actor(),
+                                  storage=current_app.extensions["storage"])
+
+
+@blp.get("/<id:application_id>/visits/<id:visit_id>/photos/<id:photo_id>")
+@blp.response(200, description="the photo (JPEG or PNG)", content_type="image/*")
+@blp.alt_response(404, description="no such case in your region, or no such photo of the visit")
+@access.roles(*READERS)
+def download_visit_photo(application_id, visit_id, photo_id):
+    """One photo of a home visit (each download is audited)."""
+    photo, content = photos.get_visit_photo(application_id, visit_id, photo_id, actor=current_actor(),
+                                            storage=current_app.extensions["storage"])
+    return send_file(BytesIO(content), mimetype=photo.content_type, as_attachment=True,
+                     download_name=f"visit-{visit_id}-photo-{photo.id}.{photo.content_type.split('/')[-1]}")
+
+
 @blp.post("/<id:application_id>/decisions")
 @blp.arguments(schemas.DecisionIn)
 @blp.response(201, schemas.DecisionOut)
@@ -61,6 +90,33 @@ def record_decision(body, application_id):
     decision = services.record_decision(application_id, body, expected_version=required_version(),
                                         actor=current_actor())
     return decision, 201, {"ETag": etag(decision["version"])}
+
+
+@blp.post("/<id:application_id>/assist-first")
+@blp.arguments(schemas.AssistFirstIn)
+@blp.response(201, schemas.AssistFirstOut)
+@blp.alt_response(404, description="no such case in your region")
+@blp.alt_response(409, description="NOT_ELIGIBLE: not an emergency temporary case, not open, or granted before")
+@access.roles(Role.TOWNSHIP_WORKER)
+def grant_assist_first(body, application_id):
+    """Grant emergency assistance first (先行救助); the file is then due within 15 working days."""
+    return services.grant_assist_first(application_id, body, actor=current_actor())
+
+
+@blp.post("/<id:application_id>/dishonesty")
+@blp.arguments(schemas.DishonestyIn)
+@blp.response(201, schemas.DishonestyOut)
+@blp.alt_response(403, description="NOT_YOUR_LEVEL: only the district revokes a benefit")
+@blp.alt_response(404, description="no such case in your region")
+@blp.alt_response(409, description="NOT_PROVEN: the report does not contradict the declaration; NOT_THIS_STEP")
+@blp.alt_response(412, description="the case changed since you read it (ETag)")
+@blp.alt_response(428, description="If-Match is missing")
+@access.roles(Role.TOWNSHIP_WORKER, Role.DISTRICT_WORKER)
+def record_dishonesty(body, application_id):
+    """Record a proven false declaration (失信), and revoke the benefit if asked (If-Match required)."""
+    record = services.record_dishonesty(application_id, body, expected_version=required_version(),
+                                       actor=current_actor())
+    return record, 201, {"ETag": etag(record["version"])}
 
 
 @blp.post("/<id:application_id>/objections/<id:objection_id>/answer")
@@ -102,3 +158,57 @@ def list_notices(query, pagination_parameters):
 def file_objection(body, notice_id):
     """Object to a notice (anyone); the case is flagged for a caseworker to answer."""
     return services.file_objection(notice_id, body, actor=current_actor())
+
+
+# Decision notices (救助决定通知书) and the archive copy of a case --------------------------------------
+
+@blp.get("/<id:application_id>/letters/<id:letter_id>/pdf")
+@blp.response(200, description="the sealed decision notice", content_type="application/pdf")
+@blp.alt_response(404, description="no such case in your region, or no such notice of the case")
+@blp.alt_response(409, description="LETTER_NOT_ISSUED: the notice is still being sealed")
+@access.roles(*READERS)
+def letter_pdf(application_id, letter_id):
+    """A decision notice of the case as its sealed PDF (each view is audited)."""
+    content = letters.letter_pdf(application_id, letter_id, actor=current_actor())
+    return send_file(BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"decision-notice-{letter_id}.pdf")
+
+
+@blp.get("/<id:application_id>/export.pdf")
+@blp.arguments(schemas.ExportQuery, location="query")
+@blp.response(200, description="the whole file, sealed; names and ID numbers in full", content_type="application/pdf")
+@blp.alt_response(404, description="no such case in your region")
+@blp.alt_response(422, description="the reason is missing or shorter than 4 characters")
+@blp.alt_response(503, description="the seal or the timestamp authority is unavailable")
+@access.roles(*READERS)
+def export_case(query, application_id):
+    """The whole case file (一户一档) as one freshly sealed PDF for the archive; the reason is audited."""
+    content = archive.export_case_file(application_id, query["reason"], actor=current_actor(),
+                                       sealing=current_app.extensions["sealing"])
+    return send_file(BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"case-file-{application_id}.pdf")
+
+
+letters_blp = Blueprint("letters", __name__, url_prefix="/api/v1/applications",
+                        description="Decision notices (救助决定通知书) for the applicant")
+
+
+@letters_blp.get("/<id:application_id>/letters")
+@letters_blp.response(200, schemas.DecisionLetterOut(many=True))
+@letters_blp.alt_response(404, description="no such application of yours")
+@access.roles(Role.APPLICANT)
+def application_letters(application_id):
+    """The decision notices of my application, with their limits and verify codes."""
+    return letters.list_letters(application_id, actor=current_actor())
+
+
+@letters_blp.get("/<id:application_id>/letters/<id:letter_id>/pdf")
+@letters_blp.response(200, description="the sealed decision notice", content_type="application/pdf")
+@letters_blp.alt_response(404, description="no such application of yours, or no such notice of it")
+@letters_blp.alt_response(409, description="LETTER_NOT_ISSUED: the notice is still being sealed")
+@access.roles(Role.APPLICANT)
+def application_letter_pdf(application_id, letter_id):
+    """A decision notice of my application as its sealed PDF."""
+    content = letters.letter_pdf(application_id, letter_id, actor=current_actor())
+    return send_file(BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"decision-notice-{letter_id}.pdf")

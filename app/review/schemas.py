@@ -1,4 +1,5 @@
 """Shapes of the queue, the case file, home visits and decisions."""
+from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from app.applications.domain import AssistanceType, Status
@@ -15,6 +16,8 @@ class CaseQuery(BaseSchema):
     flagged = fields.Boolean(metadata={"description": "cases with an unanswered objection to their notice"})
     due_within = fields.Integer(validate=validate.Range(min=0, max=60),
                                 metadata={"description": "due within N working days (overdue included)"})
+    assist_first = fields.String(validate=validate.OneOf(["due", "overdue"]), metadata={
+        "description": "cases granted assistance first (先行救助) whose file is due or overdue"})
 
 
 class CaseRow(BaseSchema):
@@ -30,6 +33,8 @@ class CaseRow(BaseSchema):
     overdue = fields.Boolean()
     waiting_for = fields.String(allow_none=True, metadata={"description": "the role whose step it is"})
     open_objections = fields.Integer(metadata={"description": "objections to its notice not yet answered"})
+    review_path = fields.String(metadata={"description": "standard, small_temporary or commitment"})
+    assist_first = fields.Nested(lambda: AssistFirstOut(), allow_none=True)
 
 
 class CaseFileQuery(BaseSchema):
@@ -55,8 +60,12 @@ class CaseFileOut(BaseSchema):
     visits = fields.List(fields.Dict())
     decisions = fields.List(fields.Dict())
     objections = fields.List(fields.Dict(), metadata={"description": "objections to the public notice"})
+    letters = fields.List(fields.Nested(lambda: DecisionLetterOut()), metadata={"description": "decision notices"})
     events = fields.List(fields.Dict())
     revealed = fields.Boolean()
+    review_path = fields.String()
+    assist_first = fields.Nested(lambda: AssistFirstOut(), allow_none=True)
+    dishonesty = fields.List(fields.Dict(), metadata={"description": "失信 records against the applicant's ID"})
 
 
 class VisitIn(BaseSchema):
@@ -72,6 +81,7 @@ class VisitOut(BaseSchema):
     visitors = fields.List(fields.String())
     findings = fields.String()
     recorded_at = fields.DateTime()
+    photos = fields.List(fields.Nested(lambda: VisitPhotoOut()))
 
 
 class DecisionIn(BaseSchema):
@@ -128,3 +138,66 @@ class ObjectionOut(BaseSchema):
 
 class AnswerIn(BaseSchema):
     answer = fields.String(required=True, validate=validate.Length(min=4, max=1000))
+
+
+class AssistFirstIn(BaseSchema):
+    amount = fields.Decimal(required=True, places=2, as_string=True, metadata={"description": "yuan, paid now"})
+    reason = fields.String(required=True, validate=validate.Length(max=500))
+
+
+class AssistFirstOut(BaseSchema):
+    amount = fields.Decimal(as_string=True)
+    granted_at = fields.DateTime()
+    file_due_on = fields.Date(metadata={"description": "the file must be complete by this day"})
+    working_days_left = fields.Integer(allow_none=True)
+    state = fields.String(metadata={"description": "due, overdue, complete or completed_late"})
+
+
+class DishonestyIn(BaseSchema):
+    check_id = fields.Integer(required=True, metadata={"description": "the report that proves the false declaration"})
+    reason = fields.String(required=True, validate=validate.Length(min=4, max=500))
+    revoke = fields.Boolean(load_default=False, metadata={"description": "also revoke the benefit (district only)"})
+
+
+class DishonestyOut(BaseSchema):
+    id = fields.Integer()
+    application_id = fields.Integer()
+    check_id = fields.Integer()
+    reason = fields.String()
+    revoked_benefit = fields.Boolean()
+    recorded_at = fields.DateTime()
+    application_status = fields.String()
+
+
+class VisitPhotoIn(BaseSchema):
+    file = Upload(required=True, metadata={"description": "a JPEG or PNG photo, at most 10 MB"})
+
+
+class VisitPhotoOut(BaseSchema):
+    id = fields.Integer()
+    content_type = fields.String()
+    size = fields.Integer()
+    uploaded_at = fields.DateTime()
+
+
+class DecisionLetterOut(BaseSchema):
+    """A decision notice (救助决定通知书); overdue while pending past its limit of working days."""
+
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "approval or rejection"})
+    title = fields.String()
+    status = fields.String(metadata={"description": "pending or issued"})
+    decided_on = fields.Date()
+    due_on = fields.Date(metadata={"description": "the last day to send it (3 working days by default)"})
+    overdue = fields.Boolean()
+    issued_at = fields.DateTime(allow_none=True)
+    verify_code = fields.String(allow_none=True,
+                                metadata={"description": "once issued: POST /verify or GET /verify/{code}"})
+    amount = fields.Decimal(as_string=True, allow_none=True,
+                            metadata={"type": "string", "description": "an approval's amount (yuan), e.g. \"330.00\""})
+    reasons = fields.List(fields.String(), metadata={"description": "a rejection's reasons, as the notice states them"})
+
+
+class ExportQuery(BaseSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=4, max=200), metadata={
+        "description": "why the full, unmasked file is exported; printed on it and audited"})

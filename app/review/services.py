@@ -5,30 +5,41 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer, selectinload
 
-from app.applications.domain import REVIEW_STAGES, STAGE_ROLE, STAGE_TEXT, Status
+from app.applications.domain import (CLOSED, REVIEW_STAGES, SMALL_LIMIT, STAGE_ROLE, STAGE_TEXT, Action,
+                                     ReviewPath, Status)
+from app.applications import reminders
 from app.applications.models import Application
-from app.applications.services import declared_of, get_application, household_of, today_in_china, transition
-from app.applications.timeline import deadline_of, load_calendar
+from app.applications.services import (add_event, declared_of, get_application, household_of, today_in_china,
+                                       transition)
+from app.applications.timeline import china_date, deadline_of, load_calendar
 from app.audit import services as audit
 from app.authorizations.consents import current_signature
 from app.authorizations.models import Authorization
 from app.checks import services as checks
+from app.checks.models import Check
 from app.common.actor import Actor
 from app.common.clock import utcnow
 from app.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from app.common.masking import mask_id_number, mask_name, mask_phone
 from app.common.regions import scope_prefix
 from app.db import session
-from app.review.domain import (OUTCOME_ACTION, OUTCOME_TEXT, STEP_TEXT, CaseFacts, DecisionRequest, OutOfTurn,
-                               WrongLevel, check_turn, decision_problems, granted_amount, needs_visit)
+from app.identity.services import id_number_index
+from app.notifications.services import notify
+from app.review.domain import (ASSIST_FIRST_FILE_DAYS, ASSIST_FIRST_ROLE, OUTCOME_TEXT, REVOKE_ROLE, STEP_TEXT,
+                               CaseFacts, DecisionRequest, GrantFacts, OutOfTurn, WrongLevel, assist_first_refusal,
+                               check_turn, decision_action, decision_problems, dishonesty_refusal, file_state,
+                               granted_amount, money_problems, needs_visit)
 from app.regions.models import Region
 from app.regions.services import get_region
-from app.review.models import Decision, HomeVisit, Objection, PublicNotice
+from app.review.models import AssistFirstGrant, Decision, DishonestyRecord, HomeVisit, Objection, PublicNotice
+from app.review import letters
+from app.review.photos import visit_photos
 from app.verification.services import parameters_in_force
 
 VISIT_WAIVED = "home_visit_waived"   # a region parameter: 1 lets the township confirm without a home visit
 NOTICE_DAYS = "public_notice_days"   # a region parameter: days an approval stays listed (0: no notice)
 DEFAULT_NOTICE_DAYS = 7
+ASSIST_FIRST_DAYS = "assist_first_file_days"   # a region parameter: working days to complete an assist-first file
 
 
 class NotThisStep(Conflict):
@@ -47,6 +58,16 @@ class VisitRequired(Conflict):
     message = "尚未登记入户调查，乡镇（街道）不能确认"
 
 
+class NotEligible(Conflict):
+    error = "NOT_ELIGIBLE"
+    message = "该申请不适用这一办理方式"
+
+
+class NotProven(Conflict):
+    error = "NOT_PROVEN"
+    message = "须有核对报告证明申报与核对结果不一致"
+
+
 # The queue ------------------------------------------------------------------------------------
 
 def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
@@ -61,14 +82,21 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
     if query.get("flagged"):   # objections to the public notice wait for an answer, whatever the status
         select_cases = select_cases.where(Application.id.in_(select(Objection.application_id).where(
             Objection.answered_at.is_(None))))
+    elif query.get("assist_first"):   # assist-first files still open, in any stage before the decision
+        select_cases = select_cases.where(Application.id.in_(select(AssistFirstGrant.application_id)),
+                                          Application.status.notin_([s.value for s in CLOSED]))
     else:
         stages = [query["stage"]] if query.get("stage") else [s.value for s in REVIEW_STAGES] + [Status.CHECKING]
         select_cases = select_cases.where(Application.status.in_(stages))
     if query.get("assistance_type"):
         select_cases = select_cases.where(Application.assistance_type == query["assistance_type"])
     today, calendar = today_in_china(), load_calendar()
+    grants = dict(session.execute(select(AssistFirstGrant.application_id, AssistFirstGrant.file_due_on)).all()) \
+        if query.get("assist_first") else {}
     matching = []
     for application in session.scalars(select_cases):
+        if query.get("assist_first") and file_state(grants[application.id], None, today) != query["assist_first"]:
+            continue
         deadline = deadline_of(application, calendar, today)
         left = calendar.working_days_left(today, deadline) if deadline else None
         overdue = deadline is not None and today > deadline
@@ -88,17 +116,22 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
         select(Objection.application_id, func.count()).where(Objection.application_id.in_(ids),
                                                              Objection.answered_at.is_(None))
         .group_by(Objection.application_id)).all())
+    grants = {grant.application_id: grant for grant in session.scalars(
+        select(AssistFirstGrant).where(AssistFirstGrant.application_id.in_(ids)))}
     return [_queue_row(application, applicants[application.id], deadline, left, overdue,
-                       open_objections.get(application.id, 0)) for application, deadline, left, overdue in page]
+                       open_objections.get(application.id, 0), grants.get(application.id), today, calendar)
+            for application, deadline, left, overdue in page]
 
 
 def _queue_row(application: Application, applicant: str, deadline: date | None, left: int | None, overdue: bool,
-               open_objections: int) -> dict:
+               open_objections: int, grant: AssistFirstGrant | None, today: date, calendar) -> dict:
     return {"id": application.id, "assistance_type": application.assistance_type, "status": application.status,
             "stage": STAGE_TEXT[Status(application.status)], "region_code": application.region_code,
             "applicant": mask_name(applicant), "submitted_at": application.submitted_at,
             "deadline": deadline, "working_days_left": left, "overdue": overdue,
-            "waiting_for": STAGE_ROLE.get(Status(application.status)), "open_objections": open_objections}
+            "waiting_for": STAGE_ROLE.get(Status(application.status)), "open_objections": open_objections,
+            "review_path": application.review_path,
+            "assist_first": _grant_json(grant, application, today, calendar) if grant else None}
 
 
 # The case file (一户一档) --------------------------------------------------------------------
@@ -125,6 +158,10 @@ def case_file(application_id: int, *, actor: Actor, reveal_reason: str | None = 
         "visits": [_visit_json(v) for v in _visits(application.id)],
         "decisions": [_decision_json(d) for d in _decisions(application.id)],
         "objections": _objections(application.id),
+        "letters": letters.letters_of(application.id),
+        "review_path": application.review_path,
+        "assist_first": _grant_json(grant, application, today, calendar) if (grant := _grant(application.id)) else None,
+        "dishonesty": _dishonesty_of(application),
         "events": [{"at": e.occurred_at, "kind": e.kind, "text": e.text} for e in application.events],
         "revealed": revealed,
     }
@@ -162,7 +199,7 @@ def _visits(application_id: int) -> list[HomeVisit]:
 
 def _visit_json(visit: HomeVisit) -> dict:
     return {"id": visit.id, "visited_on": visit.visited_on, "visitors": json.loads(visit.visitors),
-            "findings": visit.findings, "recorded_at": visit.recorded_at}
+            "findings": visit.findings, "recorded_at": visit.recorded_at, "photos": visit_photos(visit.id)}
 
 
 def record_visit(application_id: int, body: dict, *, actor: Actor) -> dict:
@@ -200,9 +237,12 @@ def _decision_json(decision: Decision) -> dict:
 def _facts(application: Application) -> tuple[CaseFacts, int | None]:
     check_id, suggested = checks.latest_suggestion(application.id)
     parameters = parameters_in_force(application.region_code, today_in_china())
-    waived = parameters.get(VISIT_WAIVED)
+    waived, small_limit = parameters.get(VISIT_WAIVED), parameters.get(SMALL_LIMIT)
+    if application.review_path == ReviewPath.SMALL_TEMPORARY:
+        suggested = application.requested_amount   # temporary assistance grants what was asked, within the limit
     facts = CaseFacts(status=application.status, region_code=application.region_code, suggested_amount=suggested,
-                      visited=bool(_visits(application.id)), visit_waived=bool(waived and waived.value))
+                      visited=bool(_visits(application.id)), visit_waived=bool(waived and waived.value),
+                      path=application.review_path, small_limit=small_limit.value if small_limit else None)
     return facts, check_id
 
 
@@ -237,15 +277,136 @@ def record_decision(application_id: int, body: dict, *, expected_version: int, a
         text += f"（{request.reason}）"
     if request.outcome == "return":
         application.returned_from = request.step
-    transition(application, OUTCOME_ACTION[request.outcome], actor=actor, role=actor.role, text=text)
+    transition(application, decision_action(request, facts), actor=actor, role=actor.role, text=text)
     if application.status == Status.APPROVED:
         _publish(application, amount)
+    letters.queue_letter(application, decision, actor=actor)   # the notice, when the case is now closed
     session.flush()
     audit.record("case.decision", actor=actor, object_type="application", object_id=application.id,
                  region_code=application.region_code,
                  detail={"step": request.step, "outcome": request.outcome, "decision_id": decision.id,
                          "amount": str(amount) if amount is not None else None})
     return _decision_json(decision) | {"application_status": application.status, "version": application.version}
+
+
+# 先行救助 (assist first, paperwork later) ------------------------------------------------------------
+
+def _grant(application_id: int) -> AssistFirstGrant | None:
+    return session.scalar(select(AssistFirstGrant).where(AssistFirstGrant.application_id == application_id))
+
+
+def _closed_on(application: Application) -> date | None:
+    """The day the case was decided (or withdrawn): the file is complete then."""
+    closing = [e for e in application.events if e.to_status in {s.value for s in CLOSED}]
+    return china_date(closing[-1].occurred_at) if closing and Status(application.status) in CLOSED else None
+
+
+def _grant_json(grant: AssistFirstGrant, application: Application, today: date, calendar) -> dict:
+    closed_on = _closed_on(application)
+    return {"amount": grant.amount, "granted_at": grant.granted_at, "file_due_on": grant.file_due_on,
+            "working_days_left": None if closed_on else calendar.working_days_left(today, grant.file_due_on),
+            "state": file_state(grant.file_due_on, closed_on, today)}
+
+
+def grant_assist_first(application_id: int, body: dict, *, actor: Actor) -> dict:
+    """The township pays an emergency first (seed 003); the file must be complete within 15 working days."""
+    application = get_application(application_id, actor=actor, for_update=True, with_events=True)
+    refusal = assist_first_refusal(GrantFacts(assistance_type=application.assistance_type,
+                                              temporary_kind=application.temporary_kind, status=application.status,
+                                              granted_before=_grant(application.id) is not None))
+    if refusal:
+        raise NotEligible(refusal, errors={"application": [refusal]})
+    problems = money_problems(body.get("amount"), body.get("reason"), what="先行救助")
+    if problems:
+        raise InvalidInput(errors=problems)
+    today, calendar = today_in_china(), load_calendar()
+    configured = parameters_in_force(application.region_code, today).get(ASSIST_FIRST_DAYS)
+    days = int(configured.value) if configured is not None else ASSIST_FIRST_FILE_DAYS
+    grant = AssistFirstGrant(application_id=application.id, amount=body["amount"], reason=body["reason"].strip(),
+                             file_due_on=calendar.add_working_days(today, days), granted_by=actor.account_id,
+                             granted_at=utcnow())
+    session.add(grant)
+    text = (f"乡镇（街道）已先行发放临时救助金 {grant.amount:.2f} 元；"
+            f"请在 {grant.file_due_on:%Y年%m月%d日} 前补齐授权、核对等申请手续")
+    add_event(application, "assist_first", text, actor)
+    notify(application.applicant_account_id, "application.assist_first", text, application_id=application.id)
+    session.flush()
+    audit.record("case.assist_first", actor=actor, object_type="application", object_id=application.id,
+                 region_code=application.region_code,
+                 detail={"amount": str(grant.amount), "file_due_on": grant.file_due_on.isoformat()})
+    return _grant_json(grant, application, today, calendar)
+
+
+def send_assist_first_notices(today: date) -> int:
+    """Once a day: the township hears of assist-first files due within 3 working days or overdue."""
+    calendar = load_calendar()
+    open_files = session.execute(select(AssistFirstGrant.application_id, AssistFirstGrant.file_due_on,
+                                        Application.region_code).join(Application)
+                                 .where(Application.status.notin_([s.value for s in CLOSED])))
+    items = []
+    for application_id, due_on, region_code in open_files:
+        left = calendar.working_days_left(today, due_on)
+        if left > reminders.DUE_SOON_WORKING_DAYS:
+            continue
+        overdue = today > due_on
+        text = (f"第{application_id}号申请已先行救助，" + (f"补齐材料已超期（{due_on.isoformat()}）" if overdue
+                                                     else f"须于{due_on.isoformat()}前补齐材料，剩余{left}个工作日"))
+        items.append(reminders.Reminder(application_id, region_code, ASSIST_FIRST_ROLE,
+                                        "staff.assist_first_overdue" if overdue else "staff.assist_first_due", text))
+    return reminders.deliver(items, today)
+
+
+# 失信 and revocation (告知承诺) -------------------------------------------------------------------
+
+def _dishonesty_of(application: Application) -> list[dict]:
+    """Every record against the applicant's ID number, from this case or any earlier one."""
+    applicant = household_of(application)[0].get("id_number") if application.snapshot else None
+    if not applicant:
+        return []
+    records = session.scalars(select(DishonestyRecord).where(
+        DishonestyRecord.id_number_index == id_number_index(applicant)).order_by(DishonestyRecord.id))
+    return [_dishonesty_json(record) for record in records]
+
+
+def _dishonesty_json(record: DishonestyRecord) -> dict:
+    return {"id": record.id, "application_id": record.application_id, "check_id": record.check_id,
+            "reason": record.reason, "revoked_benefit": record.revoked_benefit, "recorded_at": record.recorded_at}
+
+
+def record_dishonesty(application_id: int, body: dict, *, expected_version: int, actor: Actor) -> dict:
+    """A false declaration proven by a check report is recorded as 失信; the district may revoke the benefit."""
+    application = get_application(application_id, actor=actor, for_update=True)
+    if application.version != expected_version:
+        raise StaleVersion()
+    revoke = bool(body.get("revoke"))
+    if revoke and actor.role != REVOKE_ROLE:
+        raise NotYourLevel(errors={"revoke": ["撤销救助由县（区）民政部门办理"]})
+    check = session.get(Check, body["check_id"])
+    if check is None or check.application_id != application.id:
+        raise InvalidInput(errors={"check_id": ["核对不存在或不属于该申请"]})
+    refusal = dishonesty_refusal(application.status, proven=check.status == "done" and
+                                 check.consistency == "inconsistent", revoke=revoke)
+    if refusal:
+        field, reason = refusal
+        raise (NotProven if field == "check_id" else NotThisStep)(reason, errors={field: [reason]})
+    record = DishonestyRecord(application_id=application.id, check_id=check.id, reason=body["reason"].strip(),
+                              id_number_index=id_number_index(household_of(application)[0]["id_number"]),
+                              revoked_benefit=revoke, recorded_by=actor.account_id, recorded_at=utcnow())
+    session.add(record)
+    if revoke:   # a decision of its own, with its notice (撤销救助决定) like any decision that closes a case
+        decision = Decision(application_id=application.id, step=Status.DISTRICT_FILING.value, outcome="revoke",
+                            reason=record.reason, check_id=check.id, decided_by=actor.account_id,
+                            decided_at=record.recorded_at)
+        session.add(decision)
+        transition(application, Action.REVOKE, actor=actor, role=actor.role,
+                   text=f"经核查存在虚假申报，撤销救助（{record.reason}）")
+        _withdraw_notice(application.id)
+        letters.queue_letter(application, decision, actor=actor)
+    session.flush()
+    audit.record("case.dishonesty", actor=actor, object_type="application", object_id=application.id,
+                 region_code=application.region_code,
+                 detail={"record_id": record.id, "check_id": check.id, "revoked": revoke})
+    return _dishonesty_json(record) | {"application_status": application.status, "version": application.version}
 
 
 # Public notice (公示) and objections ------------------------------------------------------------
@@ -262,6 +423,14 @@ def _publish(application: Application, amount) -> None:
                              surname=mask_name(members[0]["name"])[:8], assistance_type=application.assistance_type,
                              household_size=sum(1 for m in members if m.get("lives_together", True)),
                              amount=amount, published_on=today, ends_on=today + timedelta(days=days)))
+
+
+def _withdraw_notice(application_id: int) -> None:
+    """A revoked benefit leaves the public notice at once."""
+    notice = session.scalar(select(PublicNotice).where(PublicNotice.application_id == application_id))
+    yesterday = today_in_china() - timedelta(days=1)
+    if notice is not None and notice.ends_on > yesterday:
+        notice.ends_on = max(yesterday, notice.published_on - timedelta(days=1))
 
 
 def list_notices(region_code: str, pagination) -> list[dict]:

@@ -15,6 +15,7 @@ from app.common.clock import utcnow
 from app.checks.models import Check, CheckBatch
 from app.datasources.models import DataImport
 from app.db import session
+from app.review.models import Decision, DecisionLetter, HomeVisit, VisitPhoto
 from tests.factories import GAOJIA, QINGLONG, make_application
 
 PUBLIC_ENDPOINTS = {
@@ -30,7 +31,8 @@ SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css
                "document_id": "1", "authorization_id": "1", "token": "0" * 64,
                "verify_code": "0" * 16, "kind": "bank_deposits", "import_id": "1",
                "check_id": "1", "batch_id": "1",
-               "notice_id": "1", "objection_id": "1"}
+               "notice_id": "1", "objection_id": "1", "letter_id": "1",
+               "visit_id": "1", "photo_id": "1"}
 
 
 def routes(app):
@@ -122,6 +124,37 @@ def _batch_object(ctx):
     return {"batch_id": batch.id}
 
 
+def _letter_object(ctx):
+    """A decision notice (pending) of a case closed in 高家村."""
+    ids = _application_object(ctx)
+    worker = ctx["staff"]("district_worker", "610302000000")
+    decision = Decision(application_id=ids["application_id"], step="district_filing", outcome="approve",
+                        decided_by=worker.id, decided_at=utcnow())
+    session.add(decision)
+    session.flush()
+    letter = DecisionLetter(application_id=ids["application_id"], decision_id=decision.id, kind="approval",
+                            status="pending", due_on=utcnow().date(), created_at=utcnow())
+    session.add(letter)
+    session.commit()
+    return {"application_id": ids["application_id"], "letter_id": letter.id}
+
+
+def _visit_photo_object(ctx):
+    """A photo of a home visit to a case in 高家村."""
+    ids = _application_object(ctx)
+    worker = ctx["staff"]("village_worker", GAOJIA)
+    visit = HomeVisit(application_id=ids["application_id"], visited_on=utcnow().date(), visitors='["甲", "乙"]',
+                      findings="家中情况属实", recorded_by=worker.id, recorded_at=utcnow())
+    session.add(visit)
+    session.flush()
+    photo = VisitPhoto(visit_id=visit.id, application_id=ids["application_id"], content_type="image/jpeg", size=1,
+                       sha256="0" * 64, storage_key=f"test/visit-{visit.id}.jpg", uploaded_by=worker.id,
+                       uploaded_at=utcnow())
+    session.add(photo)
+    session.commit()
+    return {"application_id": ids["application_id"], "visit_id": visit.id, "photo_id": photo.id}
+
+
 APPLICATION_ROUTES = ("ApplicationById", "Documents", "download_document", "submit", "withdraw",
                       "application_timeline", "application_authorizations")
 AUTHORIZATION_ROUTES = ("invite", "qr", "signed_document", "revoke", "review", "confirm", "reject")
@@ -131,8 +164,13 @@ SCOPED_OBJECTS = {"identity.StaffAccountById": _staff_object,
                   "datasources.get_import": _data_import_object,
                   **{f"checks.{name}": _check_object for name in ("get_check", "report", "report_pdf")},
                   "checks.get_batch": _batch_object,
+                  **{f"review.{name}": _visit_photo_object for name in ("upload_visit_photo", "download_visit_photo")},
                   **{f"review.{name}": _application_object
-                     for name in ("get_case", "record_visit", "record_decision", "answer_objection")}}
+                     for name in ("get_case", "record_visit", "record_decision", "answer_objection",
+                                  "grant_assist_first", "record_dishonesty")},
+                  "review.export_case": _application_object,
+                  **{name: _letter_object for name in ("review.letter_pdf", "letters.application_letters",
+                                                       "letters.application_letter_pdf")}}
 
 
 def valid_body(endpoint: str, method: str) -> dict:
@@ -141,6 +179,9 @@ def valid_body(endpoint: str, method: str) -> dict:
         return {"json": {"commitment_accepted": True}}
     if endpoint == "applications.Documents" and method == "POST":
         return {"data": {"kind": "id_card", "file": (io.BytesIO(b"not checked before access"), "a.png")},
+                "content_type": "multipart/form-data"}
+    if endpoint == "review.upload_visit_photo":
+        return {"data": {"file": (io.BytesIO(b"not checked before access"), "a.jpg")},
                 "content_type": "multipart/form-data"}
     if endpoint == "authorizations.revoke":
         return {"json": {"otp_code": "123456"}}
@@ -152,6 +193,12 @@ def valid_body(endpoint: str, method: str) -> dict:
         return {"json": {"visited_on": "2026-01-05", "visitors": ["甲", "乙"], "findings": "家中情况属实"}}
     if endpoint == "review.answer_objection":
         return {"json": {"answer": "已核实情况"}}
+    if endpoint == "review.grant_assist_first":
+        return {"json": {"amount": "800.00", "reason": "火灾后无处安身"}}
+    if endpoint == "review.record_dishonesty":
+        return {"json": {"check_id": 1, "reason": "隐瞒工资收入"}}
+    if endpoint == "review.export_case":
+        return {"query_string": {"reason": "年度归档检查"}}
     return {"json": {}}
 
 

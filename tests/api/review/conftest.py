@@ -2,7 +2,7 @@
 import pytest
 
 from tests.api.authorizations.conftest import all_confirmed, household, signing, worker  # noqa: F401
-from tests.api.checks.conftest import officer, standards  # noqa: F401
+from tests.api.checks.conftest import demo_files, fake_department, live_source, officer, standards  # noqa: F401
 from tests.factories import DUANJIA, FUFENG, QINGLONG
 
 

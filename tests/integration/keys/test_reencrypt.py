@@ -61,3 +61,27 @@ def test_cli_reencrypt_reports_what_it_moved(app, db, rotate):
     assert result.exit_code == 0, result.output
     assert "accounts.phone: 1 values re-encrypted" in result.output
     assert raw(db, "phone", account.id).startswith("rotated2:")
+
+
+def test_cli_reencrypt_reseals_uploaded_files_under_the_new_key(app, db, rotate):
+    from app.applications.models import Document
+    from app.keys import reseal_files
+    from tests.factories import make_application
+
+    application = make_application(make_applicant("13900000075"))
+    storage = app.extensions["storage"]
+    sealed_key, clear_key = f"test/{application.id}-a.png", f"test/{application.id}-b.png"
+    storage.put(sealed_key, b"\x89PNG sealed", "image/png")
+    storage.backend.put(clear_key, b"\x89PNG from before encryption", "image/png")
+    for key in (sealed_key, clear_key):
+        db.add(Document(application_id=application.id, kind="id_card", content_type="image/png", size=1,
+                        sha256="0" * 64, storage_key=key, uploaded_at=application.created_at,
+                        uploaded_by=application.applicant_account_id))
+    db.commit()
+    rotate()
+    result = app.test_cli_runner().invoke(args=["keys", "reencrypt"])
+    assert result.exit_code == 0, result.output
+    assert "documents files: 2 values re-encrypted" in result.output
+    for key, content in ((sealed_key, b"\x89PNG sealed"), (clear_key, b"\x89PNG from before encryption")):
+        assert crypto.Keyring.blob_key_id(storage.backend.get(key)) == "rotated2" and storage.get(key) == content
+    assert reseal_files(storage)["documents files"] == 0

@@ -50,9 +50,9 @@ def test_keys_are_still_checked(fake_s3):
 
 
 def test_the_app_uses_s3_when_configured(fake_s3, tmp_path):
-    from app.adapters.storage import make_storage
+    from app.adapters.storage import EncryptedStorage, make_storage
 
     chosen = make_storage({"STORAGE_BACKEND": "s3", "S3_ENDPOINT": fake_s3.url, "S3_BUCKET": "shjz-evidence",
                            "S3_ACCESS_KEY": "test-access", "S3_SECRET_KEY": "s", "S3_REGION": "us-east-1",
                            "UPLOAD_DIR": str(tmp_path)})
-    assert isinstance(chosen, S3Storage)
+    assert isinstance(chosen, EncryptedStorage) and isinstance(chosen.backend, S3Storage)

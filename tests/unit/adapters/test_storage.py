@@ -120,3 +120,74 @@ def test_new_key_is_prefix_year_month_and_a_random_name():
 def test_new_key_refuses_a_prefix_or_extension_that_would_escape(prefix, extension):
     with pytest.raises(ValueError):
         new_key(prefix, extension)
+
+
+# Files sealed at rest ------------------------------------------------------------------------
+
+def keyring(active="k1", **keys):
+    import os
+
+    from app.common import crypto
+
+    keys = keys or {"k1": os.urandom(32)}
+    return crypto.Keyring(keys=keys, active=active, blind_key=b"b" * 32)
+
+
+@pytest.fixture
+def sealed(storage):
+    from app.adapters.storage import EncryptedStorage
+
+    ring = keyring()
+    return EncryptedStorage(storage, keyring=lambda: ring), ring
+
+
+PHOTO = b"\xff\xd8\xff\xe0 an ID card photo 610324199001011230"
+
+
+def test_a_sealed_file_reads_back_but_is_not_on_disk_in_clear(sealed, storage):
+    encrypted, _ = sealed
+    key = new_key("evidence", "jpg")
+    encrypted.put(key, PHOTO, "image/jpeg")
+    on_disk = storage.get(key)
+    assert encrypted.get(key) == PHOTO
+    assert b"610324199001011230" not in on_disk and b"\xff\xd8\xff" not in on_disk[:32]
+
+
+def test_a_file_copied_under_another_key_or_altered_does_not_decrypt(sealed, storage):
+    from cryptography.exceptions import InvalidTag
+
+    encrypted, _ = sealed
+    key, other = new_key("evidence", "jpg"), new_key("evidence", "jpg")
+    encrypted.put(key, PHOTO, "image/jpeg")
+    blob = storage.get(key)
+    storage.put(other, blob, "image/jpeg")
+    storage.put(key, blob[:-1] + bytes([blob[-1] ^ 1]), "image/jpeg")
+    for name in (other, key):
+        with pytest.raises(InvalidTag):
+            encrypted.get(name)
+
+
+def test_a_file_stored_before_encryption_is_read_as_it_is_and_sealed_by_reseal(sealed, storage):
+    encrypted, _ = sealed
+    key = new_key("evidence", "jpg")
+    storage.put(key, PHOTO, "image/jpeg")
+    assert encrypted.get(key) == PHOTO
+    assert encrypted.reseal(key, "image/jpeg") is True and encrypted.reseal(key, "image/jpeg") is False
+    assert storage.get(key) != PHOTO and encrypted.get(key) == PHOTO
+
+
+def test_after_a_key_rotation_reseal_moves_a_file_to_the_new_key(storage):
+    import os
+
+    from app.adapters.storage import EncryptedStorage
+    from app.common.crypto import Keyring
+
+    old = keyring(k1=os.urandom(32))
+    current = {"ring": old}
+    encrypted = EncryptedStorage(storage, keyring=lambda: current["ring"])
+    key = new_key("evidence", "jpg")
+    encrypted.put(key, PHOTO, "image/jpeg")
+    current["ring"] = keyring("k2", k1=old.keys["k1"], k2=os.urandom(32))
+    assert Keyring.blob_key_id(storage.get(key)) == "k1" and encrypted.get(key) == PHOTO   # still readable
+    assert encrypted.reseal(key, "image/jpeg") is True
+    assert Keyring.blob_key_id(storage.get(key)) == "k2" and encrypted.get(key) == PHOTO

@@ -1,10 +1,12 @@
 """The workflow table, who signs, and what makes an application complete."""
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from app.applications.domain import (TRANSITIONS, Action, MemberFacts, Status, TransitionNotAllowed,
-                                     allowed_pairs, completeness_problems, next_status, required_signatures)
+from app.applications.domain import (TRANSITIONS, Action, MemberFacts, ReviewPath, Status, TransitionNotAllowed,
+                                     allowed_pairs, completeness_problems, next_status, required_signatures,
+                                     review_path)
 
 TODAY = date(2026, 11, 23)
 ADULT, CHILD = "610324199001011230", "610324201006010034"
@@ -52,13 +54,15 @@ def test_resume_goes_back_to_the_stage_that_returned_the_case():
 
 def test_every_open_status_can_be_withdrawn_and_no_closed_one():
     withdrawable = {current for (current, action) in TRANSITIONS if action == Action.WITHDRAW}
-    assert withdrawable == set(Status) - {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}
+    assert withdrawable == set(Status) - {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN, Status.REVOKED}
 
 
 def test_the_database_table_lists_exactly_the_domain_pairs():
     pairs = allowed_pairs()
     assert ("draft", "submitted") in pairs and ("draft", "approved") not in pairs
-    assert len(pairs) == 26
+    assert {("checking", "township_confirmation"), ("township_confirmation", "approved"),
+            ("approved", "revoked")} <= pairs   # the fast paths and revocation
+    assert len(pairs) == 29
 
 
 def member(index, id_number=ADULT, phone="13800000001", relation="self", lives=True, capacity="full", guardian=None):
@@ -101,3 +105,19 @@ def test_incomplete_applications_name_the_problem(members, documents, region, fi
 
 def test_temporary_assistance_needs_only_the_id_card():
     assert problems([member(0)], ("id_card",), kind="temporary") == {}
+
+
+@pytest.mark.parametrize("kind, amount, limit, consistency, simplified, path", [
+    ("temporary", Decimal("400"), Decimal("500"), "inconsistent", False, ReviewPath.SMALL_TEMPORARY),
+    ("temporary", Decimal("500"), Decimal("500"), None, False, ReviewPath.SMALL_TEMPORARY),    # at the limit
+    ("temporary", Decimal("500.01"), Decimal("500"), None, False, ReviewPath.STANDARD),
+    ("temporary", None, Decimal("500"), None, False, ReviewPath.STANDARD),                     # nothing asked
+    ("temporary", Decimal("100"), None, None, False, ReviewPath.STANDARD),                     # no limit set
+    ("dibao_rural", Decimal("100"), Decimal("500"), None, False, ReviewPath.STANDARD),
+    ("dibao_rural", None, Decimal("500"), "consistent", True, ReviewPath.COMMITMENT),
+    ("dibao_rural", None, Decimal("500"), "consistent", False, ReviewPath.STANDARD),           # region: off
+    ("dibao_rural", None, Decimal("500"), "inconsistent", True, ReviewPath.STANDARD),
+    ("dibao_rural", None, Decimal("500"), "not_checked", True, ReviewPath.STANDARD),           # nothing verified
+])
+def test_the_review_path_a_checked_case_takes(kind, amount, limit, consistency, simplified, path):
+    assert review_path(kind, amount, small_limit=limit, consistency=consistency, simplified=simplified) == path
