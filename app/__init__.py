@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
 from app import db, errors, logs
+from app.web.json import JSONProvider
 
 limiter = Limiter(key_func=get_remote_address)
 
@@ -17,8 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=str(config_module.ROOT / "static"), static_url_path="/static",
                 instance_path=cfg["INSTANCE_PATH"])
     app.config.update(cfg)
-    app.config["JSON_AS_ASCII"] = False
-    app.json.ensure_ascii = False
+    app.json = JSONProvider(app)
     if cfg["TRUSTED_PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg["TRUSTED_PROXY_COUNT"], x_proto=cfg["TRUSTED_PROXY_COUNT"])
 

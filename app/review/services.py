@@ -23,6 +23,7 @@ from app.common.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.common.masking import mask_id_number, mask_name, mask_phone
 from app.common.regions import scope_prefix
 from app.db import session
+from app.documents import services as documents
 from app.identity.services import id_number_index
 from app.notifications.services import notify
 from app.review.domain import (ASSIST_FIRST_FILE_DAYS, ASSIST_FIRST_ROLE, OUTCOME_TEXT, REVOKE_ROLE, STEP_TEXT,
@@ -186,7 +187,10 @@ def _authorizations(application_id: int) -> list[dict]:
                      "status": authorization.status, "by_guardian": authorization.by_guardian,
                      "signed_at": signature.signed_at if signature else None,
                      "expires_at": signature.expires_at if signature else None,
-                     "reviewed_at": signature.reviewed_at if signature else None})
+                     "reviewed_at": signature.reviewed_at if signature else None,
+                     # the evidence: the sealed letter anyone can verify, the handwriting beside the identity
+                     "verify_code": documents.verify_code_of(signature.document_id) if signature else None,
+                     "evidence_url": f"/api/v1/staff/authorizations/{authorization.id}"})
     return rows
 
 

@@ -1,5 +1,5 @@
 """Review through the API: village → township → district, home visits, and every bad decision refused."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -38,6 +38,7 @@ def test_a_dibao_case_goes_village_township_district_to_approved(client, db, che
     file, _ = case(client, levels["village_review"], application_id)
     assert file["checks"][0]["status"] == "done" and file["checks"][0]["suggested_monthly_amount"]
     assert all("*" in m["id_number"] for m in file["members"])
+    assert all(a["status"] == "confirmed" and len(a["verify_code"]) == 16 for a in file["authorizations"])
     suggested = file["checks"][0]["suggested_monthly_amount"]
 
     assert decide(client, levels["village_review"], application_id, step="village_review",
@@ -55,6 +56,8 @@ def test_a_dibao_case_goes_village_township_district_to_approved(client, db, che
     assert [(d["step"], d["outcome"]) for d in file["decisions"]] == [
         ("village_review", "approve"), ("township_confirmation", "approve"), ("district_filing", "approve")]
     assert len(file["visits"]) == 1 and file["status"] == "approved"
+    # nested times are ISO 8601 like every other time in the API, not HTTP dates
+    assert all(datetime.fromisoformat(e["at"]).tzinfo is not None for e in file["events"])
     assert any("县（区）备案：通过" in e["text"] for e in file["events"])
 
 
