@@ -25,6 +25,17 @@ def decide(client, headers, application_id, etag=None, **body):
                        headers=headers | {"If-Match": etag})
 
 
+def approve_all_the_way(client, levels, application_id):
+    """Village, a home visit, township, district: each approves; the district's answer."""
+    for step in ("village_review", "township_confirmation", "district_filing"):
+        if step == "township_confirmation":
+            assert client.post(f"/api/v1/staff/cases/{application_id}/visits", json=VISIT,
+                               headers=levels[step]).status_code == 201
+        response = decide(client, levels[step], application_id, step=step, outcome="approve")
+        assert response.status_code == 201, response.json
+    return response.json
+
+
 def status_of(db, application_id) -> str:
     db.expire_all()
     return db.get(Application, application_id).status

@@ -12,7 +12,7 @@ from app.review.models import AssistFirstGrant, DishonestyRecord, PublicNotice
 from app.verification.models import PolicyParameter
 from tests.api.applications.conftest import submit, upload
 from tests.api.authorizations.conftest import APPLICANT
-from tests.api.review.test_decisions import VISIT, case, decide, status_of
+from tests.api.review.test_decisions import approve_all_the_way, case, decide, status_of
 from tests.factories import FUFENG, application_payload, member
 
 
@@ -193,14 +193,6 @@ def test_without_the_regions_simplified_review_a_consistent_case_takes_every_ste
     live_source("bank_deposits", records={})
     client.post("/api/v1/checks", json={"application_id": household["application_id"]}, headers=officer)
     assert status_of(db, household["application_id"]) == "village_review"
-
-
-def approve_all_the_way(client, levels, application_id):
-    decide(client, levels["village_review"], application_id, step="village_review", outcome="approve")
-    client.post(f"/api/v1/staff/cases/{application_id}/visits", json=VISIT, headers=levels["township_confirmation"])
-    decide(client, levels["township_confirmation"], application_id, step="township_confirmation", outcome="approve")
-    final = decide(client, levels["district_filing"], application_id, step="district_filing", outcome="approve")
-    assert final.status_code == 201, final.json
 
 
 def dishonesty(client, headers, application_id, **body):

@@ -14,7 +14,7 @@ from app.identity.models import Account, WechatIdentity
 from app.review import letters as letters_module
 from app.review import services as review_services
 from app.review.models import DecisionLetter
-from tests.api.review.test_decisions import VISIT, case, decide
+from tests.api.review.test_decisions import approve_all_the_way, case, decide
 
 OPENID = "o-decision-letters"
 REASONS = "家庭人均收入超过当地低保标准；名下有小型汽车一辆"
@@ -31,16 +31,6 @@ def count(db, model, *where) -> int:
 
 def audits(db, action: str) -> list[AuditEvent]:
     return list(db.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
-
-
-def approve_all_the_way(client, levels, application_id):
-    for step in ("village_review", "township_confirmation", "district_filing"):
-        if step == "township_confirmation":
-            assert client.post(f"/api/v1/staff/cases/{application_id}/visits", json=VISIT,
-                               headers=levels[step]).status_code == 201
-        response = decide(client, levels[step], application_id, step=step, outcome="approve")
-        assert response.status_code == 201, response.json
-    return response.json
 
 
 def reject_at_the_township(client, levels, application_id, reason=REASONS):

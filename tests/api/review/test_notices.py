@@ -6,22 +6,12 @@ from decimal import Decimal
 import pytest
 
 from app.verification.models import PolicyParameter
-from tests.api.review.test_decisions import VISIT, decide
+from tests.api.review.test_decisions import approve_all_the_way
 from tests.factories import FUFENG
 
 
-def approve_all_the_way(client, application_id, levels):
-    for step in ("village_review", "township_confirmation", "district_filing"):
-        if step == "township_confirmation":
-            assert client.post(f"/api/v1/staff/cases/{application_id}/visits", json=VISIT,
-                               headers=levels[step]).status_code == 201
-        response = decide(client, levels[step], application_id, step=step, outcome="approve")
-        assert response.status_code == 201, response.json
-    return response.json
-
-
 def test_an_approval_is_published_masked_and_an_objection_flags_the_case(client, checked_case, levels):
-    granted = approve_all_the_way(client, checked_case, levels)
+    granted = approve_all_the_way(client, levels, checked_case)
     notices = client.get("/api/v1/public/notices?region_code=610324000000")
     assert notices.status_code == 200 and len(notices.json) == 1
     notice = notices.json[0]
@@ -50,7 +40,7 @@ def test_a_region_may_turn_the_notice_off(client, db, checked_case, levels):
     db.add(PolicyParameter(region_code=FUFENG, name="public_notice_days", value=Decimal("0"),
                            effective_from=date(2026, 1, 1)))
     db.commit()
-    approve_all_the_way(client, checked_case, levels)
+    approve_all_the_way(client, levels, checked_case)
     assert client.get("/api/v1/public/notices?region_code=610324000000").json == []
 
 
