@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.applications.domain import STAGE_ROLE, STAGE_TEXT, Status
 from app.applications.models import Application
-from app.applications.timeline import deadline_of, load_calendar
+from app.applications.timeline import CLOCK_COLUMNS, load_calendar, with_deadlines
 from app.common.clock import CHINA_TZ
 from app.common.regions import lineage
 from app.db import session
@@ -31,17 +31,15 @@ def send_due_notices(today: date) -> int:
     """Once a day: each worker of the waiting stage hears about cases due within 3 working days or overdue."""
     calendar = load_calendar()
     reminders = []
-    waiting = select(Application).where(Application.status.in_([stage.value for stage in STAGE_ROLE]))
-    for application in session.scalars(waiting):
-        deadline = deadline_of(application, calendar, today)
-        left = calendar.working_days_left(today, deadline)
+    waiting = select(*CLOCK_COLUMNS).where(Application.status.in_([stage.value for stage in STAGE_ROLE]))
+    for case, deadline, left, overdue in with_deadlines(waiting, calendar, today):
         if left > DUE_SOON_WORKING_DAYS:
             continue
-        stage, overdue = Status(application.status), today > deadline
-        text = (f"第{application.id}号申请（{STAGE_TEXT[stage]}）"
+        stage = Status(case.status)
+        text = (f"第{case.id}号申请（{STAGE_TEXT[stage]}）"
                 + (f"已超过办理期限（{deadline.isoformat()}）" if overdue
                    else f"将于{deadline.isoformat()}到期，剩余{left}个工作日"))
-        reminders.append(Reminder(application.id, application.region_code, STAGE_ROLE[stage],
+        reminders.append(Reminder(case.id, case.region_code, STAGE_ROLE[stage],
                                   "staff.overdue" if overdue else "staff.due_soon", text))
     return deliver(reminders, today)
 

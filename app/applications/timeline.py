@@ -1,13 +1,15 @@
 """The applicant's view of a case: events in plain words, the stage, its deadline in working days."""
 import time
+from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 
 from app.applications.domain import (CLOSED, NATIONAL_TIME_LIMITS, NEXT_STEP, SMALL_LIMIT, SMALL_TEMPORARY_DAYS,
                                      STAGE_TEXT, WAITING, AssistanceType, Status, authorization_progress,
                                      time_limit_name)
-from app.applications.models import Application, CalendarDay
+from app.applications.models import Application, ApplicationEvent, CalendarDay
 from app.applications.services import get_application, today_in_china
 from app.authorizations.models import Authorization
 from app.common.actor import Actor
@@ -44,7 +46,8 @@ def china_date(moment) -> date:
     return moment.astimezone(CHINA_TZ).date()
 
 
-def time_limit(application: Application, on: date) -> int:
+def time_limit(application, on: date) -> int:
+    """Working days for a case (an Application or a row with the same columns) submitted on `on`."""
     parameters = _cached(("parameters", application.region_code, on), lambda: {
         name: p.value for name, p in parameters_in_force(application.region_code, on).items()})
     small_limit = parameters.get(SMALL_LIMIT)
@@ -55,10 +58,12 @@ def time_limit(application: Application, on: date) -> int:
     return int(configured) if configured is not None else NATIONAL_TIME_LIMITS[AssistanceType(application.assistance_type)]
 
 
-def paused_intervals(application: Application, today: date) -> list[tuple[date, date]]:
-    """The clock stops from a return until the applicant resubmits (or until today, while returned)."""
+def paused_intervals(events, today: date) -> list[tuple[date, date]]:
+    """The clock stops from a return until the applicant resubmits (or until today, while returned).
+
+    `events` are the case's events in order, or just its returns and resubmissions."""
     intervals, started = [], None
-    for event in application.events:
+    for event in events:
         if event.to_status == Status.RETURNED:
             started = china_date(event.occurred_at)
         elif event.to_status == Status.RESUBMITTED and started is not None:
@@ -78,10 +83,45 @@ def authorization_counts(application_id: int) -> tuple[int, int]:
 
 def deadline_of(application: Application, calendar: WorkCalendar, today: date) -> date | None:
     """When the decision is due, or None before submission and after the case closed."""
-    if application.submitted_at is None or Status(application.status) in CLOSED:
+    return _deadline(application, application.events, calendar, today)
+
+
+def _deadline(case, events, calendar: WorkCalendar, today: date) -> date | None:
+    if case.submitted_at is None or Status(case.status) in CLOSED:
         return None
-    start = china_date(application.submitted_at)
-    return calendar.deadline(start, time_limit(application, start), paused=paused_intervals(application, today))
+    start = china_date(case.submitted_at)
+    return calendar.deadline(start, time_limit(case, start), paused=paused_intervals(events, today))
+
+
+# What a deadline depends on; a select of these columns (and any others) can go to with_deadlines.
+CLOCK_COLUMNS = (Application.id, Application.status, Application.assistance_type, Application.region_code,
+                 Application.submitted_at, Application.requested_amount)
+
+
+class Clocked(NamedTuple):
+    case: Row
+    deadline: date | None
+    working_days_left: int | None
+    overdue: bool
+
+
+def with_deadlines(cases: Select, calendar: WorkCalendar, today: date) -> list[Clocked]:
+    """Each row of `cases` with its deadline, read as plain rows rather than ORM objects: queues and
+    dashboards clock thousands of cases per request. Only returns and resubmissions are read of the
+    events, and the calendar remembers each deadline it worked out, so cases filed on one day share it."""
+    pauses = defaultdict(list)
+    for event in session.execute(
+            select(ApplicationEvent.application_id, ApplicationEvent.to_status, ApplicationEvent.occurred_at)
+            .where(ApplicationEvent.application_id.in_(cases.with_only_columns(Application.id).order_by(None)),
+                   ApplicationEvent.to_status.in_([Status.RETURNED.value, Status.RESUBMITTED.value]))
+            .order_by(ApplicationEvent.id)):
+        pauses[event.application_id].append(event)
+    clocked = []
+    for case in session.execute(cases):
+        deadline = _deadline(case, pauses.get(case.id, ()), calendar, today)
+        left = calendar.working_days_left(today, deadline) if deadline else None
+        clocked.append(Clocked(case, deadline, left, deadline is not None and today > deadline))
+    return clocked
 
 
 def timeline(application_id: int, *, actor: Actor) -> dict:

@@ -24,6 +24,9 @@ class WorkCalendar:
     def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
         self.overrides: dict[date, bool] = dict(overrides or {})
         self.uncovered_years: set[int] = set()
+        # Queues clock thousands of cases, most sharing a filing day and a limit: each answer is kept.
+        self._deadlines: dict = {}
+        self._left: dict = {}
 
     def is_workday(self, d: date) -> bool:
         if d in self.overrides:
@@ -54,13 +57,18 @@ class WorkCalendar:
         for since, until in pauses:
             if until < since:
                 raise ValueError(f"paused interval ends before it starts: {since} .. {until}")
-        return self._advance(start, limit, pauses)
+        key = (start, limit, pauses)
+        if key not in self._deadlines:
+            self._deadlines[key] = self._advance(start, limit, pauses)
+        return self._deadlines[key]
 
     def working_days_left(self, today: date, deadline: date) -> int:
         """Working days until the deadline; when overdue, minus the working days since it."""
-        if today <= deadline:
-            return self.working_days_between(today, deadline)
-        return -self.working_days_between(deadline, today)
+        key = (today, deadline)
+        if key not in self._left:
+            self._left[key] = (self.working_days_between(today, deadline) if today <= deadline
+                               else -self.working_days_between(deadline, today))
+        return self._left[key]
 
     def _advance(self, start: date, n: int, pauses: tuple[tuple[date, date], ...]) -> date:
         day, counted = start, 0

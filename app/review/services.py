@@ -3,15 +3,15 @@ import json
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer, selectinload
 
 from app.applications.domain import (CLOSED, REVIEW_STAGES, SMALL_LIMIT, STAGE_ROLE, STAGE_TEXT, Action,
                                      ReviewPath, Status)
 from app.applications import reminders
-from app.applications.models import Application
+from app.applications.models import Application, ApplicationEvent
 from app.applications.services import (add_event, declared_of, get_application, household_of, today_in_china,
                                        transition)
-from app.applications.timeline import china_date, deadline_of, load_calendar
+from app.applications.timeline import (CLOCK_COLUMNS, Clocked, china_date, deadline_of, load_calendar,
+                                       with_deadlines)
 from app.audit import services as audit
 from app.authorizations.consents import current_signature
 from app.authorizations.models import Authorization
@@ -74,12 +74,11 @@ class NotProven(Conflict):
 def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
     """Cases in the caller's region, open and past submission, with their deadlines.
 
-    The deadline filters need every matching case's deadline (and its events, for the paused
-    clock); only the page's rows are decrypted for the applicant's masked name."""
-    select_cases = (select(Application).options(selectinload(Application.events), defer(Application.declared),
-                                                defer(Application.reason), defer(Application.snapshot))
+    The deadline filters need every matching case's deadline, so all of them are clocked (as plain
+    rows); only the page's rows are decrypted for the applicant's masked name."""
+    select_cases = (select(*CLOCK_COLUMNS, Application.review_path)
                     .where(Application.region_code.startswith(scope_prefix(actor.region_code)))
-                    .order_by(Application.submitted_at))
+                    .order_by(Application.submitted_at, Application.id))
     if query.get("flagged"):   # objections to the public notice wait for an answer, whatever the status
         select_cases = select_cases.where(Application.id.in_(select(Objection.application_id).where(
             Objection.answered_at.is_(None))))
@@ -94,22 +93,16 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
     today, calendar = today_in_china(), load_calendar()
     grants = dict(session.execute(select(AssistFirstGrant.application_id, AssistFirstGrant.file_due_on)).all()) \
         if query.get("assist_first") else {}
-    matching = []
-    for application in session.scalars(select_cases):
-        if query.get("assist_first") and file_state(grants[application.id], None, today) != query["assist_first"]:
-            continue
-        deadline = deadline_of(application, calendar, today)
-        left = calendar.working_days_left(today, deadline) if deadline else None
-        overdue = deadline is not None and today > deadline
-        if query.get("overdue") is not None and overdue != query["overdue"]:
-            continue
-        if query.get("due_within") is not None and (left is None or left > query["due_within"]):
-            continue
-        matching.append((application, deadline, left, overdue))
+    matching = [clocked for clocked in with_deadlines(select_cases, calendar, today)
+                if (not query.get("assist_first")
+                    or file_state(grants[clocked.case.id], None, today) == query["assist_first"])
+                and (query.get("overdue") is None or clocked.overdue == query["overdue"])
+                and (query.get("due_within") is None
+                     or (clocked.deadline is not None and clocked.working_days_left <= query["due_within"]))]
     pagination.item_count = len(matching)
     start = (pagination.page - 1) * pagination.page_size
     page = matching[start:start + pagination.page_size]
-    ids = [application.id for application, *_ in page]
+    ids = [clocked.case.id for clocked in page]
     # A case in the queue has been submitted, so its snapshot (the frozen household) is there.
     applicants = {application_id: json.loads(snapshot)["members"][0]["name"] for application_id, snapshot
                   in session.execute(select(Application.id, Application.snapshot).where(Application.id.in_(ids)))}
@@ -119,20 +112,22 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
         .group_by(Objection.application_id)).all())
     grants = {grant.application_id: grant for grant in session.scalars(
         select(AssistFirstGrant).where(AssistFirstGrant.application_id.in_(ids)))}
-    return [_queue_row(application, applicants[application.id], deadline, left, overdue,
-                       open_objections.get(application.id, 0), grants.get(application.id), today, calendar)
-            for application, deadline, left, overdue in page]
+    closed_on = _closed_on_each(ids) if grants else {}
+    return [_queue_row(clocked, applicants[clocked.case.id], open_objections.get(clocked.case.id, 0),
+                       grants.get(clocked.case.id), closed_on.get(clocked.case.id), today, calendar)
+            for clocked in page]
 
 
-def _queue_row(application: Application, applicant: str, deadline: date | None, left: int | None, overdue: bool,
-               open_objections: int, grant: AssistFirstGrant | None, today: date, calendar) -> dict:
-    return {"id": application.id, "assistance_type": application.assistance_type, "status": application.status,
-            "stage": STAGE_TEXT[Status(application.status)], "region_code": application.region_code,
-            "applicant": mask_name(applicant), "submitted_at": application.submitted_at,
-            "deadline": deadline, "working_days_left": left, "overdue": overdue,
-            "waiting_for": STAGE_ROLE.get(Status(application.status)), "open_objections": open_objections,
-            "review_path": application.review_path,
-            "assist_first": _grant_json(grant, application, today, calendar) if grant else None}
+def _queue_row(clocked: Clocked, applicant: str, open_objections: int, grant: AssistFirstGrant | None,
+               closed_on: date | None, today: date, calendar) -> dict:
+    case, status = clocked.case, Status(clocked.case.status)
+    return {"id": case.id, "assistance_type": case.assistance_type, "status": case.status,
+            "stage": STAGE_TEXT[status], "region_code": case.region_code,
+            "applicant": mask_name(applicant), "submitted_at": case.submitted_at,
+            "deadline": clocked.deadline, "working_days_left": clocked.working_days_left,
+            "overdue": clocked.overdue, "waiting_for": STAGE_ROLE.get(status), "open_objections": open_objections,
+            "review_path": case.review_path,
+            "assist_first": _grant_json(grant, closed_on, today, calendar) if grant else None}
 
 
 # The case file (一户一档) --------------------------------------------------------------------
@@ -161,7 +156,7 @@ def case_file(application_id: int, *, actor: Actor, reveal_reason: str | None = 
         "objections": _objections(application.id),
         "letters": letters.letters_of(application.id),
         "review_path": application.review_path,
-        "assist_first": _grant_json(grant, application, today, calendar) if (grant := _grant(application.id)) else None,
+        "assist_first": _grant_json(grant, _closed_on(application), today, calendar) if (grant := _grant(application.id)) else None,
         "dishonesty": _dishonesty_of(application),
         "events": [{"at": e.occurred_at, "kind": e.kind, "text": e.text} for e in application.events],
         "revealed": revealed,
@@ -305,8 +300,18 @@ def _closed_on(application: Application) -> date | None:
     return china_date(closing[-1].occurred_at) if closing and Status(application.status) in CLOSED else None
 
 
-def _grant_json(grant: AssistFirstGrant, application: Application, today: date, calendar) -> dict:
-    closed_on = _closed_on(application)
+def _closed_on_each(application_ids: list[int]) -> dict[int, date]:
+    """_closed_on for several cases, from the last closing event of those now closed."""
+    closed = [s.value for s in CLOSED]
+    return {application_id: china_date(at) for application_id, at in session.execute(
+        select(ApplicationEvent.application_id, func.max(ApplicationEvent.occurred_at))
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .where(ApplicationEvent.application_id.in_(application_ids), ApplicationEvent.to_status.in_(closed),
+               Application.status.in_(closed))
+        .group_by(ApplicationEvent.application_id))}
+
+
+def _grant_json(grant: AssistFirstGrant, closed_on: date | None, today: date, calendar) -> dict:
     return {"amount": grant.amount, "granted_at": grant.granted_at, "file_due_on": grant.file_due_on,
             "working_days_left": None if closed_on else calendar.working_days_left(today, grant.file_due_on),
             "state": file_state(grant.file_due_on, closed_on, today)}
@@ -338,7 +343,7 @@ def grant_assist_first(application_id: int, body: dict, *, actor: Actor) -> dict
     audit.record("case.assist_first", actor=actor, object_type="application", object_id=application.id,
                  region_code=application.region_code,
                  detail={"amount": str(grant.amount), "file_due_on": grant.file_due_on.isoformat()})
-    return _grant_json(grant, application, today, calendar)
+    return _grant_json(grant, _closed_on(application), today, calendar)
 
 
 def send_assist_first_notices(today: date) -> int:

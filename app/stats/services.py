@@ -2,18 +2,17 @@
 
 Counting, deadlines and months are the domain's; this module narrows the rows in SQL (scope,
 status, the 12-month window, only the columns needed) and hands them over. Deadlines need each
-open case and its events (a return stops the clock) and working days need the calendar, so those
-are computed per case, exactly as the review queue computes them.
+open case's returns (a return stops the clock) and working days need the calendar, so those are
+computed per case by the same with_deadlines as the review queue.
 """
 from datetime import date, datetime, time, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer, selectinload
 
 from app.applications.domain import Status
 from app.applications.models import Application, ApplicationEvent
 from app.applications.services import today_in_china
-from app.applications.timeline import china_date, deadline_of, load_calendar
+from app.applications.timeline import CLOCK_COLUMNS, china_date, load_calendar, with_deadlines
 from app.common.actor import Actor
 from app.common.clock import CHINA_TZ
 from app.common.errors import NotFound
@@ -41,18 +40,11 @@ def _window_start(today: date) -> datetime:
 
 
 def open_case_rows(region_code: str, today: date, calendar: WorkCalendar) -> list[domain.OpenCase]:
-    query = (select(Application).options(selectinload(Application.events), defer(Application.declared),
-                                         defer(Application.reason), defer(Application.snapshot))
-             .where(Application.region_code.startswith(scope_prefix(region_code)),
-                    Application.status.in_([s.value for s in domain.OPEN_STAGES])))
-    rows = []
-    for application in session.scalars(query):
-        deadline = deadline_of(application, calendar, today)
-        rows.append(domain.OpenCase(
-            status=application.status, assistance_type=application.assistance_type,
-            overdue=deadline is not None and today > deadline,
-            working_days_left=calendar.working_days_left(today, deadline) if deadline else None))
-    return rows
+    query = select(*CLOCK_COLUMNS).where(Application.region_code.startswith(scope_prefix(region_code)),
+                                         Application.status.in_([s.value for s in domain.OPEN_STAGES]))
+    return [domain.OpenCase(status=clocked.case.status, assistance_type=clocked.case.assistance_type,
+                            overdue=clocked.overdue, working_days_left=clocked.working_days_left)
+            for clocked in with_deadlines(query, calendar, today)]
 
 
 def decided_case_rows(region_code: str, since: datetime) -> list[domain.DecidedCase]:

@@ -8,7 +8,8 @@ from app import db as database
 from app.applications import reminders
 from app.applications.calendar import load_arrangement
 from app.applications.models import Application, CalendarDay
-from app.applications.timeline import load_calendar
+from app.applications.models import ApplicationEvent
+from app.applications.timeline import CLOCK_COLUMNS, deadline_of, load_calendar, with_deadlines
 from app.notifications.models import Message
 from tests.factories import QINGLONG, make_application
 
@@ -38,6 +39,35 @@ def test_a_case_far_from_its_deadline_is_left_alone(app, db, staff, applicant):
     application = make_application(applicant("13800000092"))
     waiting_in_village_review(db, application)
     assert reminders.send_due_notices(date(2026, 10, 12)) == 0
+
+
+def returned_for_a_while(db, application_id):
+    """Returned by the village on 12 October, resubmitted on 26 October: two weeks off the clock."""
+    db.add_all([ApplicationEvent(application_id=application_id, kind=kind, from_status=before, to_status=after,
+                                 occurred_at=datetime(2026, 10, day, 3, tzinfo=timezone.utc), text=kind)
+                for kind, before, after, day in (("returned", "village_review", "returned", 12),
+                                                 ("resubmitted", "returned", "resubmitted", 26),
+                                                 ("resumed", "resubmitted", "village_review", 26))])
+    database.commit()
+
+
+def test_queues_clock_plain_rows_exactly_as_the_case_file_clocks_the_case(db, applicant):
+    paused, straight = (make_application(applicant(phone)) for phone in ("13800000093", "13800000094"))
+    for application in (paused, straight):
+        waiting_in_village_review(db, application)
+    returned_for_a_while(db, paused.id)
+    today, calendar = date(2026, 11, 23), load_calendar()
+    clocked = {row.case.id: row for row in with_deadlines(
+        select(*CLOCK_COLUMNS).where(Application.id.in_([paused.id, straight.id])), calendar, today)}
+    db.expire_all()
+    for application in (paused, straight):
+        expected = deadline_of(db.get(Application, application.id), load_calendar(), today)
+        assert clocked[application.id].deadline == expected
+    # 25 working days from 29 September (1–7 October off, Saturday 10 October worked) end on 9 November;
+    # the two weeks returned add 10, so the paused case is due today and not yet overdue.
+    assert clocked[straight.id].deadline == date(2026, 11, 9) and clocked[straight.id].overdue
+    assert clocked[paused.id].deadline == date(2026, 11, 23) and clocked[paused.id].working_days_left == 0
+    assert not clocked[paused.id].overdue
 
 
 def test_an_admin_loaded_arrangement_overrides_the_fallback(db):
