@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lint clean
+.PHONY: run test install build-pages clean
 
 # The sealed PDFs embed a TrueType CJK font (reportlab cannot read Noto CJK's CFF outlines).
 CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
@@ -33,20 +33,36 @@ $(STAMP): requirements.txt requirements-dev.txt | $(CJK_FONT)
 
 install: $(STAMP)
 
+# The phone pages and the console: Vue 3 + Vant / Element Plus, built by Vite into static/pages (not committed).
+NODE_MODULES := frontend/node_modules/.installed
+PAGES := static/pages/.built
+
+$(NODE_MODULES): frontend/package.json frontend/package-lock.json
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' 2>/dev/null || \
+		{ echo "the pages need Node.js 20+ and npm (https://nodejs.org, or: sudo apt-get install nodejs npm)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(PAGES): $(NODE_MODULES) frontend/vite.config.js $(wildcard frontend/*.html) $(shell find frontend/src -type f 2>/dev/null)
+	cd frontend && npm run --silent build -- --logLevel warn
+	@touch $@
+
+build-pages: $(PAGES)
+
 # Demo mode: SQLite under instance/, the fake WeChat server on :5101, a huey worker, gunicorn on :5000.
 run: export DEMO_MODE ?= 1
 run: export WECHAT_API_BASE ?= http://127.0.0.1:5101
-run: $(STAMP)
+run: $(STAMP) $(PAGES)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
-	@echo "serving http://127.0.0.1:5000  (API docs: http://127.0.0.1:5000/api/docs; Ctrl-C stops everything)"
+	@echo "serving http://127.0.0.1:5000  (start at http://127.0.0.1:5000/demo; API docs: http://127.0.0.1:5000/api/docs; Ctrl-C stops everything)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python -m app.devservers --port 5101 & \
 	$(BIN)/huey_consumer app.jobs.huey --workers 2 --worker-type thread --quiet & \
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 wsgi:app
 
 # SQLite always; PostgreSQL (and Redis) as well when TEST_DATABASE_URL (and REDIS_URL) are set.
-test: $(STAMP) | $(SOFTHSM)
+test: $(STAMP) $(PAGES) | $(SOFTHSM)
 	$(BIN)/lint-imports --config .importlinter
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

@@ -79,6 +79,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOG_LEVEL": env_value("LOG_LEVEL", "INFO"),
         "TRUSTED_PROXY_COUNT": _int("TRUSTED_PROXY_COUNT", 0),
         "PUBLIC_BASE_URL": env_value("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PAGES_DIR": env_value("PAGES_DIR", str(ROOT / "static" / "pages")),
         # Tokens and sessions
         "JWT_ISSUER": env_value("JWT_ISSUER", "shjz"),
         "JWT_AUDIENCE": env_value("JWT_AUDIENCE", "shjz-api"),

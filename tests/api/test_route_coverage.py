@@ -24,7 +24,8 @@ PUBLIC_ENDPOINTS = {
     "identity.wechat_login", "identity.send_otp", "identity.verify_otp", "identity.staff_login",
     "identity.refresh", "regions.list_regions", "regions.get_region", "policy.standards",
     "applications.commitment", "authorizations.signing_page", "authorizations.signing_code", "authorizations.letter",
-    "authorizations.sign", "documents.by_code", "documents.by_file", "pages.verify_page",
+    "authorizations.sign", "documents.by_code", "documents.by_file", "pages.verify_page", "pages.applicant_page",
+    "pages.sign_page", "pages.console_page", "pages.demo_page", "pages.asset",
     "notices.list_notices", "notices.file_objection",
 }
 SAMPLE_ARGS = {"account_id": "1", "code": "610324000000", "filename": "index.css", "application_id": "1",
