@@ -49,9 +49,15 @@ $(PAGES): $(NODE_MODULES) frontend/vite.config.js $(wildcard frontend/*.html) $(
 
 build-pages: $(PAGES)
 
-# Demo mode: SQLite under instance/, the fake WeChat server on :5101, a huey worker, gunicorn on :5000.
+# Demo mode: SQLite under instance/, the fake WeChat, SMS and TSA servers on :5101, a huey worker,
+# gunicorn on :5000; the walk-through starts at http://127.0.0.1:5000/demo.
 run: export DEMO_MODE ?= 1
 run: export WECHAT_API_BASE ?= http://127.0.0.1:5101
+run: export WECHAT_OAUTH_AUTHORIZE_URL ?= http://127.0.0.1:5101/connect/oauth2/authorize
+# SMS goes to the fake provider, whose phone inbox is http://127.0.0.1:5101/fake-sms/
+run: export SMS_BACKEND ?= http
+run: export SMS_HTTP_URL ?= http://127.0.0.1:5101/fake-sms/sms/send
+run: export SMS_HTTP_TOKEN ?= demo-sms-token
 run: $(STAMP) $(PAGES)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load

@@ -37,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     limiter.init_app(app)
     # Tests switch counting off (and back on where they test it) without unhooking the limiter.
-    limiter.enabled = cfg.get("RATELIMIT_ENABLED", True)
+    limiter.enabled = cfg["RATELIMIT_ENABLED"]
 
     from app import api as api_module
 

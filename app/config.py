@@ -116,8 +116,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "WECHAT_OA_APPID": env_value("WECHAT_OA_APPID", "wx-demo-official-account"),
         "WECHAT_OA_SECRET": env_value("WECHAT_OA_SECRET", "demo-official-account-secret"),
         "WECHAT_TIMEOUT": float(env_value("WECHAT_TIMEOUT", "5")),
+        # Where the applicant H5 sends the browser for official-account OAuth (the fake's in demo mode).
+        "WECHAT_OAUTH_AUTHORIZE_URL": env_value("WECHAT_OAUTH_AUTHORIZE_URL",
+                                                "https://open.weixin.qq.com/connect/oauth2/authorize"),
         "WECHAT_NOTICE_TEMPLATE": env_value("WECHAT_NOTICE_TEMPLATE", "demo-notice-template"),
         # HTTP behaviour
+        "RATELIMIT_ENABLED": _bool(env_value("RATELIMIT_ENABLED", "1")),
         "RATELIMIT_DEFAULT": env_value("RATELIMIT_DEFAULT", "300 per minute"),
         "RATELIMIT_LOGIN": env_value("RATELIMIT_LOGIN", "20 per minute"),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 11 * 1024 * 1024),
@@ -185,6 +189,8 @@ def check_production(cfg: dict) -> None:
         problems.append("DEBUG must be off")
     if cfg["DEMO_MODE"]:
         problems.append("DEMO_MODE must be off")
+    if not cfg["RATELIMIT_ENABLED"]:
+        problems.append("RATELIMIT_ENABLED must be on")
     if cfg["DATABASE_URL"].startswith("sqlite") and not cfg["ALLOW_SQLITE_IN_PRODUCTION"]:
         problems.append("SQLite needs ALLOW_SQLITE_IN_PRODUCTION=1")
     if cfg["SMS_BACKEND"] != "http" or not cfg.get("SMS_HTTP_URL"):

@@ -6,8 +6,20 @@ import vue from '@vitejs/plugin-vue'
 
 const page = (name) => resolve(import.meta.dirname, `${name}.html`)
 
+// Vant's icon font is inline (a data: URL) with a CDN copy named after it; the pages' CSP allows
+// fonts only from the app and data: URLs, and Chrome reports the refused CDN source as an error,
+// so the CDN source is dropped when the stylesheet is built.
+const noCdnFont = {
+  name: 'no-cdn-font',
+  enforce: 'pre',
+  transform(code, id) {
+    if (!id.includes('/node_modules/vant/') || !id.split('?')[0].endsWith('.css')) return null
+    return { code: code.replace(/,\s*url\(\/\/at\.alicdn\.com[^)]*\)\s*format\("woff"\)/g, ''), map: null }
+  },
+}
+
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [noCdnFont, vue()],
   base: '/pages/',
   build: {
     // PAGES_OUT_DIR lets a second checkout or a parallel build write elsewhere (the app reads PAGES_DIR).

@@ -67,8 +67,8 @@ def signing_page(token):
 @access.public
 def signing_code(token):
     """Send a one-time code to the signer's own phone on file (masked on the page, never chosen by the caller)."""
-    services.send_signing_code(token, policy=current_app.extensions["auth_policy"])
-    return {"message": "验证码已发送至签署人预留的手机号码，5分钟内有效"}
+    phone = services.send_signing_code(token, policy=current_app.extensions["auth_policy"])
+    return {"message": f"验证码已发送至签署人预留的手机号码 {phone}，5分钟内有效", "phone": phone}
 
 
 @blp.post(f"/sign/<{TOKEN}>")

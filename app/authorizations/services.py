@@ -160,13 +160,15 @@ def _live_link(token: str) -> SigningLink:
     return link
 
 
-def send_signing_code(token: str, *, policy) -> None:
-    """A one-time code to the signer's own phone on file (the guardian's for a minor); never to the link holder's choice."""
+def send_signing_code(token: str, *, policy) -> str:
+    """A one-time code to the signer's own phone on file (the guardian's for a minor); never to the link
+    holder's choice. Returns that phone, masked, for the page to say where the code went."""
     link = _live_link(token)
     signer = _signer(session.get(Authorization, link.authorization_id))
     if not signer.get("phone"):
         raise LinkGone()
     send_otp(signer["phone"], OtpPurpose.SIGN, policy=policy)
+    return mask_phone(signer["phone"])
 
 
 def open_link(token: str) -> dict:

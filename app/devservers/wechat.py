@@ -1,4 +1,5 @@
-"""A fake of the WeChat API endpoints the service uses: log-in, access_token, subscribe messages.
+"""A fake of the WeChat API endpoints the service uses: log-in, access_token, subscribe messages,
+and the official-account OAuth page (/connect/oauth2/authorize) the applicant H5 sends the browser to.
 
 Codes behave as WeChat's do: each works once and expires; a code that starts
 with "bad" is refused as invalid; "busy" makes the server answer errcode -1.
@@ -9,17 +10,24 @@ Subscribe messages are kept in config["subscribe_messages"]; config["refused_ope
 (a set) makes WeChat answer 43101 for those users, config["fail_next_sends"] (a count)
 makes the next sends answer -1, and clearing config["issued_tokens"] invalidates every
 access_token, as a refresh by another holder of the secret would.
+
+The OAuth page checks appid, redirect_uri, response_type and scope as WeChat does (its 100xx codes),
+shows "模拟微信授权" with a name to log in as ("demo" unless changed), or skips that with `?auto=<name>`,
+then redirects to redirect_uri?code=<name>-<random>&state=<state>.
 """
 import hashlib
+import re
 import secrets
 import threading
 import time
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, redirect, request
+from markupsafe import escape
 
 
-def create_fake_wechat(apps: dict[str, str]) -> Flask:
-    """`apps` maps appid → secret."""
+def create_fake_wechat(apps: dict[str, str], account_name: str = "社会救助掌上办") -> Flask:
+    """`apps` maps appid → secret; `account_name` is the official account the OAuth page names."""
     app = Flask(__name__)
     used: set[str] = set()
     lock = threading.Lock()
@@ -75,6 +83,26 @@ def create_fake_wechat(apps: dict[str, str]) -> Flask:
         openid, unionid = result
         return jsonify(access_token="fake-web-access-token", expires_in=7200, refresh_token="fake-refresh",
                        openid=openid, scope="snsapi_base", unionid=unionid)
+
+    @app.get("/connect/oauth2/authorize")
+    def oauth_authorize():
+        """The official-account OAuth page: asks who is logging in (or not, with `auto`), then sends the
+        browser back to redirect_uri with a one-time code and the caller's state, as WeChat does."""
+        args = request.args
+        problem = authorize_problem(args, apps)
+        if problem:
+            errcode, message = problem
+            page = _ERROR_PAGE.replace("{errcode}", str(errcode)).replace("{message}", escape(message))
+            return Response(page, status=400, mimetype="text/html")
+        if "auto" not in args and "confirm" not in args:
+            hidden = "".join(f'<input type="hidden" name="{escape(name)}" value="{escape(args[name])}">'
+                             for name in ("appid", "redirect_uri", "response_type", "scope", "state") if name in args)
+            page = _CONSENT_PAGE.replace("{account}", str(escape(account_name))).replace("{hidden}", hidden)
+            return Response(page, mimetype="text/html")
+        person = re.sub(r"[^0-9A-Za-z_.\u4e00-\u9fff]", "", args.get("name") or args.get("auto") or "")[:32] or "demo"
+        code = f"{person}-{secrets.token_hex(6)}"
+        app.config["calls"].append({"path": request.path, "appid": args["appid"]})
+        return redirect(with_query(args["redirect_uri"], code=code, state=args.get("state", "")), 302)
 
     @app.get("/cgi-bin/token")
     def server_access_token():
@@ -133,3 +161,49 @@ def invalid_argument(body) -> str | None:
     if body.get("miniprogram_state", "formal") not in ("developer", "trial", "formal"):
         return "miniprogram_state"
     return None
+
+
+SCOPES = ("snsapi_base", "snsapi_userinfo")
+_PAGE_HEAD = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+              '<meta name="viewport" content="width=device-width, initial-scale=1"><title>模拟微信授权</title>'
+              '<style>body{font-family:sans-serif;margin:0;background:#ededed}main{background:#fff;margin:16px;'
+              'padding:24px;border-radius:8px;text-align:center}input[type=text]{font-size:18px;padding:8px;'
+              'width:80%}button{margin-top:20px;font-size:18px;padding:10px 0;width:90%;border:0;border-radius:6px;'
+              'background:#07c160;color:#fff}</style></head><body><main>')
+_CONSENT_PAGE = (_PAGE_HEAD + '<h1>模拟微信授权</h1><p>{account} 申请使用你的微信身份登录</p>'
+                 '<p>演示环境：这不是真的微信。填一个名字代表“谁在登录”，'
+                 '同一个名字总是同一个微信用户。</p><form method="get" action="">{hidden}'
+                 '<input type="hidden" name="confirm" value="1"><p><label>微信用户 '
+                 '<input type="text" name="name" value="demo" maxlength="32"></label></p>'
+                 '<button type="submit">确认登录</button></form></main></body></html>')
+_ERROR_PAGE = _PAGE_HEAD + '<h1>授权失败</h1><p>错误码 {errcode}：{message}</p></main></body></html>'
+
+
+def authorize_problem(args, apps: dict[str, str]) -> tuple[int, str] | None:
+    """What WeChat's authorize page would refuse (its 100xx codes), or None."""
+    if not args.get("appid"):
+        return 10012, "appid 不能为空"
+    if args["appid"] not in apps:
+        return 10016, "appid 无效"
+    redirect_uri = args.get("redirect_uri", "")
+    if not redirect_uri:
+        return 10011, "redirect_uri 不能为空"
+    parts = urlsplit(redirect_uri)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return 10003, "redirect_uri 域名与后台配置不一致"
+    if args.get("response_type") != "code":
+        return 10004, "response_type 须为 code"
+    if not args.get("scope"):
+        return 10010, "scope 不能为空"
+    if args["scope"] not in SCOPES:
+        return 10005, "此公众号并没有这些 scope 的权限"
+    if not re.fullmatch(r"[0-9A-Za-z_-]{0,128}", args.get("state", "")):
+        return 10013, "state 只能是 a-zA-Z0-9，最长 128 字节"
+    return None
+
+
+def with_query(url: str, **params) -> str:
+    """`url` with `params` added to its query, before any fragment."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    return urlunsplit(parts._replace(query=urlencode(query + list(params.items()))))

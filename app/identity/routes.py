@@ -36,6 +36,16 @@ def wechat_login(body):
                                       wechat=current_app.extensions["wechat"], policy=_policy(), signer=_signer())
 
 
+@blp.get("/auth/wechat/config")
+@blp.response(200, schemas.WechatConfigOut)
+@access.public
+def wechat_config():
+    """微信公众号网页授权参数：H5 页面据此跳转到微信授权页，授权后带 code 和 state 回到页面，
+    再以 POST /api/v1/auth/wechat（channel 为 official_account）换取令牌。"""
+    return {"appid": current_app.config["WECHAT_OA_APPID"],
+            "authorize_url": current_app.config["WECHAT_OAUTH_AUTHORIZE_URL"], "scope": "snsapi_base"}
+
+
 @blp.post("/auth/otp")
 @limiter.limit(lambda: current_app.config["OTP_IP_LIMIT"])
 @blp.arguments(schemas.OtpSendIn)

@@ -14,6 +14,13 @@ class WechatLoginIn(BaseSchema):
     channel = fields.String(required=True, validate=validate.OneOf(["miniprogram", "official_account"]))
 
 
+class WechatConfigOut(BaseSchema):
+    appid = fields.String(metadata={"description": "公众号的 appid（网页授权用）"})
+    authorize_url = fields.String(metadata={"description": "微信网页授权地址，页面带上 appid、redirect_uri、"
+                                                           "response_type=code、scope、state 及 #wechat_redirect 跳转"})
+    scope = fields.String(metadata={"description": "授权范围：snsapi_base（静默授权，只取 openid）"})
+
+
 class OtpSendIn(BaseSchema):
     phone = Phone(required=True)
     purpose = fields.String(load_default=OtpPurpose.LOGIN.value, validate=validate.OneOf([OtpPurpose.LOGIN.value, OtpPurpose.REVOKE.value]),

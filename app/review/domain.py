@@ -13,6 +13,8 @@ STEP_TEXT = {Status.VILLAGE_REVIEW: "村（居）审核", Status.TOWNSHIP_CONFIR
              Status.DISTRICT_FILING: "县（区）备案"}
 OUTCOME_TEXT = {"approve": "通过", "reject": "不予批准", "return": "退回补充材料", "revoke": "撤销救助"}
 STEPS = tuple(stage.value for stage in REVIEW_STAGES)
+# The caseworkers' queue: authorizing too, since the village confirms each signature as it comes in.
+QUEUE_STAGES = (Status.AUTHORIZING.value, Status.CHECKING.value, *STEPS)
 MAX_MONTHLY_AMOUNT = Decimal("100000")   # a typo guard, far above any household's allowance
 
 

@@ -2,15 +2,14 @@
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from app.applications.domain import AssistanceType, Status
-from app.review.domain import OUTCOMES, STEPS
+from app.applications.domain import AssistanceType
+from app.review.domain import OUTCOMES, QUEUE_STAGES, STEPS
 from app.web.schemas import BaseSchema
-
-QUEUE_STAGES = [*STEPS, Status.CHECKING.value]
 
 
 class CaseQuery(BaseSchema):
-    stage = fields.String(validate=validate.OneOf(QUEUE_STAGES))
+    stage = fields.String(validate=validate.OneOf(QUEUE_STAGES), metadata={
+        "description": "one stage; without it, every stage from authorizing to district filing"})
     assistance_type = fields.String(validate=validate.OneOf([t.value for t in AssistanceType]))
     overdue = fields.Boolean()
     flagged = fields.Boolean(metadata={"description": "cases with an unanswered objection to their notice"})

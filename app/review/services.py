@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.applications.domain import (CLOSED, REVIEW_STAGES, SMALL_LIMIT, STAGE_ROLE, STAGE_TEXT, Action,
+from app.applications.domain import (CLOSED, SMALL_LIMIT, STAGE_ROLE, STAGE_TEXT, Action,
                                      ReviewPath, Status)
 from app.applications import reminders
 from app.applications.models import Application, ApplicationEvent
@@ -26,7 +26,7 @@ from app.db import session
 from app.documents import services as documents
 from app.identity.services import id_number_index
 from app.notifications.services import notify
-from app.review.domain import (ASSIST_FIRST_FILE_DAYS, ASSIST_FIRST_ROLE, OUTCOME_TEXT, REVOKE_ROLE, STEP_TEXT,
+from app.review.domain import (QUEUE_STAGES, ASSIST_FIRST_FILE_DAYS, ASSIST_FIRST_ROLE, OUTCOME_TEXT, REVOKE_ROLE, STEP_TEXT,
                                CaseFacts, DecisionRequest, GrantFacts, OutOfTurn, WrongLevel, assist_first_refusal,
                                check_turn, decision_action, decision_problems, dishonesty_refusal, file_state,
                                granted_amount, money_problems, needs_visit)
@@ -86,7 +86,7 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
         select_cases = select_cases.where(Application.id.in_(select(AssistFirstGrant.application_id)),
                                           Application.status.notin_([s.value for s in CLOSED]))
     else:
-        stages = [query["stage"]] if query.get("stage") else [s.value for s in REVIEW_STAGES] + [Status.CHECKING]
+        stages = [query["stage"]] if query.get("stage") else list(QUEUE_STAGES)
         select_cases = select_cases.where(Application.status.in_(stages))
     if query.get("assistance_type"):
         select_cases = select_cases.where(Application.assistance_type == query["assistance_type"])

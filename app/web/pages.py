@@ -13,9 +13,10 @@ from app.web import access
 
 blp = Blueprint("pages", __name__)
 # Vant and Element Plus set element styles from script (allowed); the built CSS comes from the app
-# itself. Images: the app's own, and object URLs of files fetched with a token (QR codes, PDFs, photos).
-PAGE_CSP = ("default-src 'self'; img-src 'self' blob: data:; frame-src 'self' blob:; frame-ancestors 'none'; "
-            "form-action 'self'; base-uri 'none'; object-src 'none'")
+# itself and inlines Vant's icon font. Images: the app's own, and object URLs of files fetched with a
+# token (QR codes, PDFs, photos).
+PAGE_CSP = ("default-src 'self'; img-src 'self' blob: data:; font-src 'self' data:; frame-src 'self' blob:; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
 
 
 def _page(folder: str, name: str):

@@ -21,7 +21,7 @@ from tests.factories import GAOJIA, QINGLONG, make_application
 PUBLIC_ENDPOINTS = {
     "static", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_ui_assets",
     "health.healthz", "health.readyz",
-    "identity.wechat_login", "identity.send_otp", "identity.verify_otp", "identity.staff_login",
+    "identity.wechat_login", "identity.wechat_config", "identity.send_otp", "identity.verify_otp", "identity.staff_login",
     "identity.refresh", "regions.list_regions", "regions.get_region", "policy.standards",
     "applications.commitment", "authorizations.signing_page", "authorizations.signing_code", "authorizations.letter",
     "authorizations.sign", "documents.by_code", "documents.by_file", "pages.verify_page", "pages.applicant_page",

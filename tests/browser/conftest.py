@@ -85,6 +85,7 @@ def live(tmp_path_factory):
         "FLASK_APP": "wsgi.py", "INSTANCE_PATH": str(instance), "DATABASE_URL": f"sqlite:///{instance}/app.db",
         "DEMO_MODE": "1", "JOB_BACKEND": "immediate", "PUBLIC_BASE_URL": f"http://127.0.0.1:{app_port}",
         "WECHAT_API_BASE": fake, "TSA_URL": f"{fake}/tsa/",
+        "WECHAT_OAUTH_AUTHORIZE_URL": f"{fake}/connect/oauth2/authorize",
         "SMS_BACKEND": "http", "SMS_HTTP_URL": f"{fake}/fake-sms/sms/send", "SMS_HTTP_TOKEN": "demo-sms-token",
         "RATELIMIT_ENABLED": "0",
     })

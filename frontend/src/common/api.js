@@ -3,11 +3,14 @@
 // an Idempotency-Key on every POST so a retried tap is answered once, one refresh on a 401.
 
 export class ApiError extends Error {
-  constructor(status, body) {
+  constructor(status, body, headers = null) {
     super((body && body.message) || (status === 0 ? '网络连接失败，请检查网络后重试' : `请求失败（${status}）`))
     this.status = status
     this.error = body && body.error
     this.errors = (body && body.errors) || {}
+    // Seconds to wait before trying again (a lock, a send limit), when the server says.
+    const wait = Number(headers && headers.get('Retry-After'))
+    this.retryAfter = Number.isFinite(wait) && wait > 0 ? wait : null
   }
 
   // The first message for a field, for showing under that field.
@@ -54,7 +57,7 @@ export function createClient(storageKey) {
       let envelope = null
       try { envelope = await response.json() } catch { /* not JSON: keep the status */ }
       if (response.status === 401) setTokens(null)
-      throw new ApiError(response.status, envelope)
+      throw new ApiError(response.status, envelope, response.headers)
     }
     if (raw) return response
     if (response.status === 204) return null

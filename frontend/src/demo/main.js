@@ -1,3 +1,6 @@
-import { createApp, h } from 'vue'
+// The demo guide (/demo, demo mode only): how to walk through the flows by hand after `make run`.
+import { createApp } from 'vue'
+import './demo.css'
+import App from './App.vue'
 
-createApp({ render: () => h('p', 'demo') }).mount('#app')
+createApp(App).mount('#app')

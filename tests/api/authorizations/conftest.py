@@ -65,7 +65,8 @@ class Signing:
 
     def code(self, token, phone) -> str:
         age(OtpCode, 86401, "created_at")  # the per-phone send limit (1 a minute) is not what these tests are about
-        assert self.client.post(f"/api/v1/sign/{token}/otp").status_code == 202
+        sent = self.client.post(f"/api/v1/sign/{token}/otp")
+        assert sent.status_code == 202 and sent.json["phone"] == f"{phone[:3]}****{phone[-4:]}", sent.json
         return self.sms.last_code(phone)
 
     def sign(self, token, person, **changes):

@@ -170,3 +170,13 @@ def test_visits_are_validated(client, checked_case, levels):
                         (VISIT | {"findings": ""}, "findings")):
         response = client.post(url, json=body, headers=township)
         assert response.status_code == 422 and field in response.json["errors"], response.json
+
+
+def test_a_case_whose_members_are_signing_is_in_the_queue_for_its_signatures(client, household, levels):
+    """While members sign, the village confirms each signature: the case is in its queue, by default and by stage."""
+    village = levels["village_review"]
+    application_id = household["application_id"]
+    for url in ("/api/v1/staff/cases", "/api/v1/staff/cases?stage=authorizing"):
+        rows = client.get(url, headers=village).json
+        assert [(row["id"], row["status"]) for row in rows] == [(application_id, "authorizing")], url
+    assert client.get("/api/v1/staff/cases?stage=checking", headers=village).json == []
