@@ -114,7 +114,9 @@ def live(tmp_path_factory):
         logs.close()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this thread while
+# it is open, and the seal (pyHanko) calls asyncio.run() in the tests that come after these.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: sudo apt-get install chromium (or set CHROMIUM) to run the browser tests")

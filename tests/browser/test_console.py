@@ -4,9 +4,8 @@ a refusal, a stale file), the public notice preview and the dashboard. Data is s
 (console_steps); each step is screenshotted under test-artifacts/browser/<test>/."""
 import re
 
-from tests.browser.console_steps import (checked_case, confirm_signatures, confirmed_case, decide, log_in, log_out,
-                                         open_case, png_bytes, record_visit, run_check, signed_case, staff_call,
-                                         staff_token)
+from tests.browser.api_steps import checked_case, confirmed_case, png_bytes, signed_case, staff_call, staff_token
+from tests.browser.console_steps import confirm_signatures, decide, log_in, log_out, open_case, record_visit, run_check
 
 
 def watch_errors(page):

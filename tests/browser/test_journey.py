@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from tests.browser import applicant_steps as applicant
 from tests.browser import console_steps as console
 from tests.browser import signer_steps as signer
+from tests.browser.api_steps import unique_phone
 from tests.browser.conftest import PHONE
 
 # 张三 of the demo department files with a spouse no department knows: two counted members, so his
@@ -15,8 +16,8 @@ from tests.browser.conftest import PHONE
 FAMILY = {
     **applicant.DEMO_FAMILY,
     "members": [
-        {"name": "张三", "id_number": "610324199001011230", "phone": signer.unique_phone(), "employment": "务农"},
-        {"name": "李秀兰", "id_number": "610324199203050027", "relation": "配偶", "phone": signer.unique_phone(),
+        {"name": "张三", "id_number": "610324199001011230", "phone": unique_phone(), "employment": "务农"},
+        {"name": "李秀兰", "id_number": "610324199203050027", "relation": "配偶", "phone": unique_phone(),
          "employment": "务农"},
     ],
 }

@@ -7,13 +7,13 @@ import pytest
 import requests
 
 from tests.browser import signer_steps as steps
-from tests.browser.signer_steps import LI_JUAN_ID, WANG_XIUYING, ZHANG_SAN
+from tests.browser.api_steps import LI_JUAN_ID, WANG_XIUYING, ZHANG_SAN, submitted_application
 
 
 @pytest.fixture
 def family(live):
     """张三 applies for himself and his mother 王秀英; both invited."""
-    return steps.submitted_application(live, members=(ZHANG_SAN, WANG_XIUYING))
+    return submitted_application(live, members=(ZHANG_SAN, WANG_XIUYING))
 
 
 def mother(family):
