@@ -105,7 +105,3 @@ export function createClient(storageKey) {
 
 // Money strings from the API ("630.00") shown as 元.
 export const yuan = (value) => (value === null || value === undefined ? '—' : `${value} 元`)
-
-export const ASSISTANCE_TYPES = {
-  dibao_urban: '城市低保', dibao_rural: '农村低保', tekun: '特困供养', low_income: '低收入家庭认定', temporary: '临时救助',
-}

@@ -1,7 +1,8 @@
 // The console's own API client (staff tokens kept apart from the applicant's) and the words it shows.
 import { createClient } from '../common/api.js'
 
-export { ApiError, ASSISTANCE_TYPES, yuan } from '../common/api.js'
+export { ApiError, yuan } from '../common/api.js'
+export { ASSISTANCE_TYPES, DOCUMENT_KINDS, EMPLOYMENT, EXPENDITURE_KINDS, INCOME_KINDS, RELATIONS } from '../common/labels.js'
 
 export const api = createClient('shjz.console.tokens')
 
@@ -19,7 +20,8 @@ export const STATUSES = {
 }
 // The step of each review stage belongs to one level (seed 001).
 export const STEP_ROLE = { village_review: 'village_worker', township_confirmation: 'township_worker', district_filing: 'district_worker' }
-export const QUEUE_STAGES = ['checking', 'village_review', 'township_confirmation', 'district_filing']
+// QUEUE_STAGES in app/review/domain.py
+export const QUEUE_STAGES = ['authorizing', 'checking', 'village_review', 'township_confirmation', 'district_filing']
 export const REVIEW_PATHS = { standard: '标准流程', small_temporary: '小额临时救助（乡镇审批）', commitment: '告知承诺（简化）' }
 export const AUTH_STATUSES = {
   pending: '待签署', signed: '已签署，待确认', confirmed: '已确认', rejected: '已驳回', revoked: '已撤回', expired: '已过期',
@@ -29,23 +31,6 @@ export const OUTCOMES = { eligible: '符合条件', ineligible: '不符合条件
 export const CONSISTENCY = { consistent: '申报与核对结果基本一致', inconsistent: '申报与核对结果不一致', not_checked: '未能核对' }
 export const FINDING_OUTCOMES = { pass: '通过', fail: '不通过', missing: '缺少信息', info: '说明' }
 export const DECISION_OUTCOMES = { approve: '通过', reject: '不予批准', return: '退回补充材料', revoke: '撤销救助' }
-export const RELATIONS = {
-  self: '本人', spouse: '配偶', child: '子女', parent: '父母', sibling: '兄弟姐妹', grandparent: '祖父母',
-  grandchild: '孙子女', other: '其他',
-}
-export const EXPENDITURE_KINDS = { medical: '医疗支出', education: '教育支出', housing: '住房支出' }
-export const EMPLOYMENT = {
-  employed: '就业', self_employed: '灵活就业', farming: '务农', unemployed: '无业', student: '在校学生', retired: '退休',
-  unable_to_work: '无劳动能力', preschool: '学龄前',
-}
-export const DOCUMENT_KINDS = {
-  id_card: '身份证', hukou_book: '户口簿', disability_certificate: '残疾证', medical_record: '病历或诊断证明',
-  income_proof: '收入证明', other: '其他材料',
-}
-export const INCOME_KINDS = {
-  wages: '工资性收入', business: '经营净收入', property: '财产净收入', pension_transfer: '养老金及转移性收入',
-  support: '赡养（扶养）费', other: '其他收入',
-}
 
 export const label = (table, code) => (code === null || code === undefined ? '—' : table[code] || code)
 

@@ -1,33 +1,16 @@
 // Chinese labels for the API's codes (app/applications/schemas.py, domain.py).
 import { showConfirmDialog } from 'vant'
 
-export { ASSISTANCE_TYPES } from '../common/api.js'
+export { ASSISTANCE_TYPES, DOCUMENT_KINDS, EMPLOYMENT, EXPENDITURE_KINDS, INCOME_KINDS, RELATIONS } from '../common/labels.js'
 
-export const RELATIONS = {
-  self: '本人', spouse: '配偶', child: '子女', parent: '父母', grandparent: '祖父母/外祖父母',
-  grandchild: '孙子女/外孙子女', sibling: '兄弟姐妹', other: '其他',
-}
 export const HUKOU_TYPES = { rural: '农业户口（农村）', urban: '非农业户口（城镇）' }
-export const EMPLOYMENT = {
-  employed: '在职', self_employed: '个体经营', farming: '务农', unemployed: '失业/无业', student: '在校学生',
-  retired: '退休', unable_to_work: '丧失劳动能力', preschool: '学龄前',
-}
 export const CAPACITY = { full: '完全民事行为能力', limited: '限制民事行为能力', none: '无民事行为能力' }
 export const DISABILITY = { 0: '无残疾', 1: '一级残疾', 2: '二级残疾', 3: '三级残疾', 4: '四级残疾' }
-export const INCOME_KINDS = {
-  wages: '工资性收入', business: '经营净收入', property: '财产净收入', pension_transfer: '养老金等转移净收入',
-  support: '赡养（扶养、抚养）费', other: '其他收入',
-}
-export const EXPENDITURE_KINDS = { medical: '医疗支出', education: '教育支出', housing: '住房支出' }
 export const TEKUN_CARE = { centralized: '集中供养', dispersed: '分散供养' }
 export const TEMPORARY_KINDS = { emergency: '急难型', expenditure: '支出型' }
 export const TEMPORARY_CAUSES = {
   accident: '意外事故', crime: '刑事案件', illness: '疾病', disaster: '自然灾害', fire: '火灾', expenditure: '刚性支出过大',
   other: '其他',
-}
-export const DOCUMENT_KINDS = {
-  id_card: '身份证', hukou_book: '户口簿', disability_certificate: '残疾证', medical_record: '病历或诊断证明',
-  income_proof: '收入证明', other: '其他材料',
 }
 // Evidence every application of a type must carry (REQUIRED_DOCUMENTS in app/applications/domain.py).
 export const REQUIRED_DOCUMENTS = {
