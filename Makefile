@@ -70,7 +70,7 @@ run: $(STAMP) $(PAGES)
 # SQLite always; PostgreSQL (and Redis) as well when TEST_DATABASE_URL (and REDIS_URL) are set.
 test: $(STAMP) $(PAGES) | $(SOFTHSM)
 	$(BIN)/lint-imports --config .importlinter
-	env -u TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider tests
+	env -u TEST_DATABASE_URL $(BIN)/pytest -q -rs -p no:cacheprovider tests
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on $$(echo $$TEST_DATABASE_URL | sed 's#//[^@]*@#//#')"; \
 		$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/api tests/migrations tests/privacy; \
