@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install build-pages clean
+.PHONY: run test install build-pages bench clean
 
 # The sealed PDFs embed a TrueType CJK font (reportlab cannot read Noto CJK's CFF outlines).
 CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
@@ -75,6 +75,10 @@ test: $(STAMP) $(PAGES) | $(SOFTHSM)
 		echo "== again on $$(echo $$TEST_DATABASE_URL | sed 's#//[^@]*@#//#')"; \
 		$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/api tests/migrations tests/privacy; \
 	fi
+
+# Every benchmark on the local PostgreSQL, one table of figures beside their floors → BENCHMARKS.md (~10 min).
+bench: $(STAMP)
+	$(BIN)/python -m bench.run_all
 
 clean:
 	rm -rf $(VENV) .pytest_cache

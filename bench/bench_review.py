@@ -40,6 +40,7 @@ from sqlalchemy import func, inspect, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.results import record  # noqa: E402
 from app.applications.domain import STAGE_ROLE, STAGE_TEXT, Status, allowed_pairs  # noqa: E402
 from app.applications.models import Application, CommitmentText  # noqa: E402
 from app.cli import upgrade_database  # noqa: E402
@@ -378,6 +379,9 @@ def main() -> None:
             matched = result.json["open"]["total"]
         print(f"{name:62} {p50:8.2f} {p95:8.2f} {p50 / healthz:10.1f} {p50 / sql:8.1f} "
               f"{scope if scope is not None else '':>6} {matched:>8}")
+        if name.startswith("/api"):
+            record("review", f"{' '.join(name.split())}, p95, {scope:,} open cases", p95, "ms",
+                   floor="raw SQL first page, p95", floor_value=rows[1][2][1])
     print(f"memory: RSS {before:.0f} MB before the first request; peak RSS of the process (ru_maxrss) "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
           f"{' (data generation included)' if generated else ''}")
