@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install build-pages bench clean
+.PHONY: run test install build-pages bench fuzz clean
 
 # The sealed PDFs embed a TrueType CJK font (reportlab cannot read Noto CJK's CFF outlines).
 CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
@@ -76,9 +76,13 @@ test: $(STAMP) $(PAGES) | $(SOFTHSM)
 		$(BIN)/pytest -q -p no:cacheprovider tests/integration tests/api tests/migrations tests/privacy; \
 	fi
 
-# Every benchmark on the local PostgreSQL, one table of figures beside their floors → BENCHMARKS.md (~10 min).
+# Every benchmark on the local PostgreSQL, one table of figures beside their floors → BENCHMARKS.md (~5 min).
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+
+# The long fuzzing profile: schemathesis over every operation, every role and no token, 100 examples each.
+fuzz: $(STAMP)
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} $(BIN)/pytest -q -p no:cacheprovider tests/api/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
