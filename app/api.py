@@ -7,9 +7,7 @@ from swagger_ui_bundle import swagger_ui_path
 from werkzeug.routing import IntegerConverter
 
 from app.errors import http_error_response
-from app.web.schemas import DecimalString
-
-MAX_ID = 2**63 - 1
+from app.web.schemas import MAX_ID, DecimalString
 
 
 class IdConverter(IntegerConverter):

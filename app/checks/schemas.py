@@ -2,11 +2,11 @@
 from marshmallow import fields, validate
 
 from app.applications.domain import AssistanceType
-from app.web.schemas import BaseSchema
+from app.web.schemas import BaseSchema, RecordId
 
 
 class CheckIn(BaseSchema):
-    application_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    application_id = RecordId(required=True)
     purpose = fields.String(load_default="application", validate=validate.OneOf(["application", "commission"]))
 
 

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from app.applications.domain import AssistanceType
 from app.review.domain import OUTCOMES, QUEUE_STAGES, STEPS
-from app.web.schemas import BaseSchema
+from app.web.schemas import BaseSchema, RecordId
 
 
 class CaseQuery(BaseSchema):
@@ -153,7 +153,7 @@ class AssistFirstOut(BaseSchema):
 
 
 class DishonestyIn(BaseSchema):
-    check_id = fields.Integer(required=True, metadata={"description": "the report that proves the false declaration"})
+    check_id = RecordId(required=True, metadata={"description": "the report that proves the false declaration"})
     reason = fields.String(required=True, validate=validate.Length(min=4, max=500))
     revoke = fields.Boolean(load_default=False, metadata={"description": "also revoke the benefit (district only)"})
 

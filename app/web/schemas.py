@@ -32,6 +32,17 @@ class BaseSchema(Schema):
         return data
 
 
+MAX_ID = 2**63 - 1   # ids are BIGINT
+
+
+class RecordId(fields.Integer):
+    """The id of a record named in a request body: positive and within BIGINT, so a larger number is a
+    422 naming the field, not a database error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 class IdNumber(fields.String):
     """A resident ID number: GB 11643 format, birth date and check digit."""
 

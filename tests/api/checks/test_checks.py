@@ -151,6 +151,8 @@ def test_only_verification_officers_request_checks_and_the_body_is_validated(cli
     assert request_check(client, applicant_headers, household["application_id"]).status_code == 403
     assert request_check(client, worker, household["application_id"]).status_code == 403
     for body, field in (({}, "application_id"), ({"application_id": "x"}, "application_id"),
+                        ({"application_id": 2**63}, "application_id"),   # beyond BIGINT (found by make fuzz)
+                        ({"application_id": 0}, "application_id"),
                         ({"application_id": 1, "purpose": "periodic"}, "purpose")):
         response = client.post("/api/v1/checks", json=body, headers=officer)
         assert response.status_code == 422 and field in response.json["errors"], response.json
