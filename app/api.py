@@ -57,6 +57,7 @@ def init_app(app) -> Api:
         },
     )
     api = Api(app)
+    app.extensions["api"] = api   # the request hooks read the query parameters each operation declares
     api.register_field(DecimalString, "string", None)
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
 

@@ -22,6 +22,7 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
+RULE_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def install(app, *, authenticate, on_denied):
@@ -46,6 +47,18 @@ def install(app, *, authenticate, on_denied):
         access.enforce(authenticate, on_denied)
 
     @app.before_request
+    def refuse_undeclared_query():
+        """A query parameter the operation does not declare is a mistake the caller should hear about
+        (a misspelt filter would otherwise silently show everything)."""
+        if not request.args or request.url_rule is None or not request.path.startswith("/api/v1/"):
+            return
+        path = RULE_PARAMETER.sub(r"{\1}", request.url_rule.rule)
+        allowed = _declared_query(app).get((path, request.method))
+        unknown = [name for name in request.args if allowed is not None and name not in allowed]
+        if unknown:
+            raise InvalidInput(errors={name or "_query": ["不支持的查询参数"] for name in unknown})
+
+    @app.before_request
     def reserve_idempotency_key():
         return idempotency.begin()
 
@@ -55,6 +68,16 @@ def install(app, *, authenticate, on_denied):
         _headers(response)
         _log(response)
         return response
+
+
+def _declared_query(app) -> dict[tuple[str, str], frozenset[str]]:
+    """(OpenAPI path, METHOD) → the query parameters the OpenAPI document declares; read once."""
+    if "declared_query" not in app.extensions:
+        app.extensions["declared_query"] = {
+            (path, method.upper()): frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+            for path, operations in app.extensions["api"].spec.to_dict()["paths"].items()
+            for method, operation in operations.items() if isinstance(operation, dict)}
+    return app.extensions["declared_query"]
 
 
 def _commit_or_rollback(response):

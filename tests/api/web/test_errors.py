@@ -84,3 +84,12 @@ def test_a_sane_request_id_is_echoed(client):
     assert response.headers["X-Request-ID"] == "trace-12345678"
     forged = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert forged.headers["X-Request-ID"] != "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize("query, field", [("?bogus=1", "bogus"), ("?=0", "_query"), ("?page=1&pagesize=5", "pagesize")])
+def test_query_parameters_the_operation_does_not_declare_are_named(client, applicant_headers, query, field):
+    """A misspelt filter is refused, not silently ignored (make fuzz found ?=0 accepted)."""
+    response = client.get(f"/api/v1/me/messages{query}", headers=applicant_headers)
+    assert_envelope(response, 422)
+    assert list(response.json["errors"]) == [field], response.json
+    assert client.get("/api/v1/me/messages?page=1&page_size=5", headers=applicant_headers).status_code == 200
