@@ -40,6 +40,7 @@ from sqlalchemy import func, inspect, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.postgres import copy_rows, create_database, libpq  # noqa: E402
 from bench.results import record  # noqa: E402
 from app.applications.domain import STAGE_ROLE, STAGE_TEXT, Status, allowed_pairs  # noqa: E402
 from app.applications.models import Application, CommitmentText  # noqa: E402
@@ -85,17 +86,11 @@ def make_app(url: str):
                        "STAFF_IDLE_TIMEOUT": 6 * 3600, **BENCH_KEYS})
 
 
-def libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def ensure_database(url: str) -> None:
     name = make_url(url).database
     if name in OTHERS:
         raise SystemExit(f"{name} belongs to the tests or another bench; choose a database of this bench's own")
-    with psycopg.connect(libpq(str(make_url(url).set(database="postgres"))), autocommit=True) as connection:
-        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
-            connection.execute(f'CREATE DATABASE "{name}"')
+    create_database(url)
 
 
 # Synthetic cases ------------------------------------------------------------------------------
@@ -156,15 +151,6 @@ def road(rng: random.Random, status: Status, returned: bool, submitted, now) -> 
     return events + [(*step, at) for step, at in zip(steps, moments)], returned_from
 
 
-def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> int:
-    count = 0
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def write_cases(cases: int, seed: int, dialect) -> dict[str, int]:
     """Applicants, households, members, applications and their events, by COPY in the session's transaction."""
     rng = random.Random(seed)
@@ -215,19 +201,19 @@ def write_cases(cases: int, seed: int, dialect) -> dict[str, int]:
             assert (before.value, after.value) in allowed, (before, after)
             events.append((application_id, at, event_kind, before.value, after.value, role, words))
     cursor = session.connection().connection.driver_connection.cursor()
-    _copy(cursor, "accounts", ("id", "role", "phone", "phone_index", "active", "created_at", "updated_at", "version"),
+    copy_rows(cursor, "accounts", ("id", "role", "phone", "phone_index", "active", "created_at", "updated_at", "version"),
           accounts)
-    _copy(cursor, "households", ("id", "owner_account_id", "created_at", "updated_at"), households)
-    _copy(cursor, "household_members",
+    copy_rows(cursor, "households", ("id", "owner_account_id", "created_at", "updated_at"), households)
+    copy_rows(cursor, "household_members",
           ("household_id", "position", "name", "id_number", "id_number_index", "phone", "phone_index", "relation",
            "lives_together", "hukou_type", "hukou_region_code", "disability_grade", "serious_illness", "employment",
            "capacity", "guardian_position"), members)
-    _copy(cursor, "applications",
+    copy_rows(cursor, "applications",
           ("id", "household_id", "applicant_account_id", "assistance_type", "temporary_kind", "requested_amount",
            "region_code", "reason", "declared", "status", "snapshot", "commitment_version", "commitment_sha256",
            "commitment_accepted_at", "submitted_at", "returned_from", "review_path", "created_at", "updated_at",
            "version"), applications)
-    _copy(cursor, "application_events",
+    copy_rows(cursor, "application_events",
           ("application_id", "occurred_at", "kind", "from_status", "to_status", "actor_role", "text"), events)
     cursor.close()
     for table in ("accounts", "households", "applications"):

@@ -31,6 +31,7 @@ os.environ.setdefault("JOB_BACKEND", "immediate")
 from sqlalchemy import select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.postgres import copy_rows  # noqa: E402
 from app.applications.models import CommitmentText  # noqa: E402
 from app.authorizations.models import LetterVersion  # noqa: E402
 from app.cli import upgrade_database  # noqa: E402
@@ -278,15 +279,6 @@ def import_departments(rows: dict[str, list]) -> None:
 
 # Households, written by COPY ----------------------------------------------------------------
 
-def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> int:
-    count = 0
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def _member_dict(position: int, person: Person, village: str, phone: str | None) -> dict:
     """A member as the application snapshot freezes it (app.applications.services._member_dict)."""
     minor = not _adult(person)
@@ -308,10 +300,10 @@ def write_households(households: list[Household], officer_id: int) -> None:
     raw = session.connection().connection.driver_connection
     cursor = raw.cursor()
     phones = {h.id: f"139{h.id:08d}" for h in households}
-    _copy(cursor, "accounts", ("id", "role", "phone", "phone_index", "active", "created_at", "updated_at", "version"),
+    copy_rows(cursor, "accounts", ("id", "role", "phone", "phone_index", "active", "created_at", "updated_at", "version"),
           ((h.id, "applicant", encrypt(phones[h.id]), phone_index(phones[h.id]), True, now, now, 1)
            for h in households))
-    _copy(cursor, "households", ("id", "owner_account_id", "created_at", "updated_at"),
+    copy_rows(cursor, "households", ("id", "owner_account_id", "created_at", "updated_at"),
           ((h.id, h.id, now, now) for h in households))
     member_rows, application_rows, authorization_rows = [], [], []
     for h in households:
@@ -335,37 +327,37 @@ def write_households(households: list[Household], officer_id: int) -> None:
                                  encrypt(json.dumps(snapshot, ensure_ascii=False)), commitment.version,
                                  commitment.sha256, now - timedelta(days=200), now - timedelta(days=200),
                                  now - timedelta(days=210), now, 1))
-    _copy(cursor, "household_members",
+    copy_rows(cursor, "household_members",
           ("household_id", "position", "name", "id_number", "id_number_index", "phone", "phone_index", "relation",
            "lives_together", "hukou_type", "hukou_region_code", "disability_grade", "serious_illness", "employment",
            "capacity", "guardian_position"), member_rows)
     del member_rows
-    _copy(cursor, "applications",
+    copy_rows(cursor, "applications",
           ("id", "household_id", "applicant_account_id", "assistance_type", "region_code", "reason", "declared",
            "status", "snapshot", "commitment_version", "commitment_sha256", "commitment_accepted_at", "submitted_at",
            "created_at", "updated_at", "version"), application_rows)
     del application_rows
     # One authorization per member; its link, sealed PDF and signature share its id.
     evidence = encrypt(json.dumps({"bench": True}))
-    _copy(cursor, "authorizations",
+    copy_rows(cursor, "authorizations",
           ("id", "application_id", "member_position", "signer_position", "by_guardian", "status", "letter_version",
            "required", "created_at", "updated_at"),
           ((i, a, position, signer, guardian, "confirmed", LETTER, True, now, now)
            for i, (a, position, signer, guardian) in enumerate(authorization_rows, 1)))
-    _copy(cursor, "signing_links",
+    copy_rows(cursor, "signing_links",
           ("id", "authorization_id", "nonce", "token_hash", "letter_version", "created_at", "expires_at", "used_at",
            "created_by"),
           ((i, i, f"{i:032x}", hashlib.sha256(f"link {i}".encode()).hexdigest(), LETTER, signed_at,
             signed_at + timedelta(days=7), signed_at, a) for i, (a, *_rest) in enumerate(authorization_rows, 1)))
     pdf = b"%PDF-1.7 bench placeholder"
-    _copy(cursor, "sealed_documents",
+    copy_rows(cursor, "sealed_documents",
           ("id", "verify_code", "kind", "status", "sha256", "evidence_sha256", "signer", "signed_at",
            "status_changed_at", "content"),
           ((i, f"B{i:015d}", "authorization", "confirmed", hashlib.sha256(f"document {i}".encode()).hexdigest(),
             "0" * 64, mask_name("张三"), signed_at, signed_at, encrypt_bytes(pdf))
            for i in range(1, len(authorization_rows) + 1)))
     image_row = encrypt_bytes(image)
-    _copy(cursor, "authorization_signatures",
+    copy_rows(cursor, "authorization_signatures",
           ("id", "authorization_id", "link_id", "document_id", "status", "signer_position", "by_guardian",
            "letter_version", "letter_sha256", "household_digest", "request_sha256", "signed_at", "expires_at", "image",
            "image_sha256", "evidence", "reviewed_by", "reviewed_at"),

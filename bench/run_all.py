@@ -22,6 +22,8 @@ from pathlib import Path
 
 import psycopg
 
+from bench.postgres import create_database, libpq
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
 OUTPUT = ROOT / "bench-output"
@@ -47,15 +49,12 @@ FRESH = {"shjz_bench_identity"}
 
 def ensure_database(name: str) -> str:
     """The database exists (and is empty when the benchmark needs it so); the server's version."""
-    libpq = SERVER.replace("+psycopg", "")
-    with psycopg.connect(libpq + "/postgres", autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-        version = connection.execute("SHOW server_version").fetchone()[0]
-    if name in FRESH:
-        with psycopg.connect(f"{libpq}/{name}", autocommit=True) as connection:
+    url = f"{SERVER}/{name}"
+    create_database(url)
+    with psycopg.connect(libpq(url), autocommit=True) as connection:
+        if name in FRESH:
             connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    return version
+        return connection.execute("SHOW server_version").fetchone()[0]
 
 
 def machine(postgres_version: str) -> str:

@@ -12,7 +12,6 @@ from app.adapters.sms import TEMPLATES
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-
 def _text(message: dict) -> str:
     """The message as the phone would show it (the template's text when the fake knows it)."""
     template = TEMPLATES.get(message["template"])

@@ -26,9 +26,9 @@ from app.db import session
 from app.documents import services as documents
 from app.identity.services import id_number_index
 from app.notifications.services import notify
-from app.review.domain import (QUEUE_STAGES, ASSIST_FIRST_FILE_DAYS, ASSIST_FIRST_ROLE, OUTCOME_TEXT, REVOKE_ROLE, STEP_TEXT,
-                               CaseFacts, DecisionRequest, GrantFacts, OutOfTurn, WrongLevel, assist_first_refusal,
-                               check_turn, decision_action, decision_problems, dishonesty_refusal, file_state,
+from app.review.domain import (ASSIST_FIRST_FILE_DAYS, ASSIST_FIRST_ROLE, OUTCOME_TEXT, QUEUE_STAGES, REVOKE_ROLE,
+                               STEP_TEXT, CaseFacts, DecisionRequest, GrantFacts, OutOfTurn, WrongLevel,
+                               assist_first_refusal, check_turn, decision_action, decision_problems, dishonesty_refusal, file_state,
                                granted_amount, money_problems, needs_visit)
 from app.regions.models import Region
 from app.regions.services import get_region
@@ -112,7 +112,7 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
         .group_by(Objection.application_id)).all())
     grants = {grant.application_id: grant for grant in session.scalars(
         select(AssistFirstGrant).where(AssistFirstGrant.application_id.in_(ids)))}
-    closed_on = _closed_on_each(ids) if grants else {}
+    closed_on = _closed_on(ids) if grants else {}
     return [_queue_row(clocked, applicants[clocked.case.id], open_objections.get(clocked.case.id, 0),
                        grants.get(clocked.case.id), closed_on.get(clocked.case.id), today, calendar)
             for clocked in page]
@@ -156,7 +156,8 @@ def case_file(application_id: int, *, actor: Actor, reveal_reason: str | None = 
         "objections": _objections(application.id),
         "letters": letters.letters_of(application.id),
         "review_path": application.review_path,
-        "assist_first": _grant_json(grant, _closed_on(application), today, calendar) if (grant := _grant(application.id)) else None,
+        "assist_first": _grant_json(grant, _closed_on([application.id]).get(application.id), today, calendar)
+                        if (grant := _grant(application.id)) else None,
         "dishonesty": _dishonesty_of(application),
         "events": [{"at": e.occurred_at, "kind": e.kind, "text": e.text} for e in application.events],
         "revealed": revealed,
@@ -294,14 +295,8 @@ def _grant(application_id: int) -> AssistFirstGrant | None:
     return session.scalar(select(AssistFirstGrant).where(AssistFirstGrant.application_id == application_id))
 
 
-def _closed_on(application: Application) -> date | None:
-    """The day the case was decided (or withdrawn): the file is complete then."""
-    closing = [e for e in application.events if e.to_status in {s.value for s in CLOSED}]
-    return china_date(closing[-1].occurred_at) if closing and Status(application.status) in CLOSED else None
-
-
-def _closed_on_each(application_ids: list[int]) -> dict[int, date]:
-    """_closed_on for several cases, from the last closing event of those now closed."""
+def _closed_on(application_ids: list[int]) -> dict[int, date]:
+    """The day each case now closed was decided (or withdrawn): its assist-first file is complete then."""
     closed = [s.value for s in CLOSED]
     return {application_id: china_date(at) for application_id, at in session.execute(
         select(ApplicationEvent.application_id, func.max(ApplicationEvent.occurred_at))
@@ -343,7 +338,7 @@ def grant_assist_first(application_id: int, body: dict, *, actor: Actor) -> dict
     audit.record("case.assist_first", actor=actor, object_type="application", object_id=application.id,
                  region_code=application.region_code,
                  detail={"amount": str(grant.amount), "file_due_on": grant.file_due_on.isoformat()})
-    return _grant_json(grant, _closed_on(application), today, calendar)
+    return _grant_json(grant, None, today, calendar)   # granted on an open case: its file is not complete yet
 
 
 def send_assist_first_notices(today: date) -> int:

@@ -50,11 +50,10 @@ def install(app, *, authenticate, on_denied):
     def refuse_undeclared_query():
         """A query parameter the operation does not declare is a mistake the caller should hear about
         (a misspelt filter would otherwise silently show everything)."""
-        if not request.args or request.url_rule is None or not request.path.startswith("/api/v1/"):
+        if not request.args or request.url_rule is None:
             return
-        path = RULE_PARAMETER.sub(r"{\1}", request.url_rule.rule)
-        allowed = _declared_query(app).get((path, request.method))
-        unknown = [name for name in request.args if allowed is not None and name not in allowed]
+        allowed = _declared_query(app).get((request.url_rule.rule, request.method))
+        unknown = [name for name in request.args if name not in allowed] if allowed is not None else []
         if unknown:
             raise InvalidInput(errors={name or "_query": ["不支持的查询参数"] for name in unknown})
 
@@ -71,12 +70,17 @@ def install(app, *, authenticate, on_denied):
 
 
 def _declared_query(app) -> dict[tuple[str, str], frozenset[str]]:
-    """(OpenAPI path, METHOD) → the query parameters the OpenAPI document declares; read once."""
+    """(URL rule, METHOD) → the query parameters the OpenAPI document declares for it; worked out on
+    the first request, once every route is registered. Routes outside the document are not listed."""
     if "declared_query" not in app.extensions:
-        app.extensions["declared_query"] = {
-            (path, method.upper()): frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
-            for path, operations in app.extensions["api"].spec.to_dict()["paths"].items()
-            for method, operation in operations.items() if isinstance(operation, dict)}
+        paths = app.extensions["api"].spec.to_dict()["paths"]
+        declared = {}
+        for rule in app.url_map.iter_rules():
+            for method, operation in paths.get(RULE_PARAMETER.sub(r"{\1}", rule.rule), {}).items():
+                if isinstance(operation, dict):
+                    declared[(rule.rule, method.upper())] = frozenset(
+                        p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+        app.extensions["declared_query"] = declared
     return app.extensions["declared_query"]
 
 

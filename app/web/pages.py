@@ -2,8 +2,9 @@
 the caseworker console, the public verify page, and in demo mode a guide to walking the flows.
 
 The phone pages and the console are built from frontend/ into PAGES_DIR (static/pages; make run
-and make test build them) and their assets served under /pages/; the verify page is plain HTML in static/. Each page is the same file whatever its
-path says, so a signing token never reaches the page's HTML, title or logs."""
+and make test build them), their assets served under /pages/; the verify page is plain HTML in
+static/. Each page is the same file whatever its path says, so a signing token never reaches the
+page's HTML, title or logs."""
 from pathlib import Path
 
 from flask import Blueprint, current_app, send_from_directory

@@ -1,5 +1,6 @@
 // The console's own API client (staff tokens kept apart from the applicant's) and the words it shows.
 import { createClient } from '../common/api.js'
+import { chinaTime } from '../common/time.js'
 
 export { ApiError, yuan } from '../common/api.js'
 export { ASSISTANCE_TYPES, DOCUMENT_KINDS, EMPLOYMENT, EXPENDITURE_KINDS, INCOME_KINDS, RELATIONS } from '../common/labels.js'
@@ -34,12 +35,8 @@ export const DECISION_OUTCOMES = { approve: '通过', reject: '不予批准', re
 
 export const label = (table, code) => (code === null || code === undefined ? '—' : table[code] || code)
 
-export function dateTime(value) {
-  if (!value) return '—'
-  const at = new Date(value)
-  if (Number.isNaN(at.getTime())) return value
-  return at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })
-}
+export const dateTime = (value) => chinaTime(value) || '—'
+
 
 // A case file with its ETag (the version a decision must name in If-Match).
 export async function loadCase(id, revealReason) {

@@ -1,5 +1,6 @@
 // Chinese labels for the API's codes (app/applications/schemas.py, domain.py).
 import { showConfirmDialog } from 'vant'
+import { chinaTime } from '../common/time.js'
 
 export { ASSISTANCE_TYPES, DOCUMENT_KINDS, EMPLOYMENT, EXPENDITURE_KINDS, INCOME_KINDS, RELATIONS } from '../common/labels.js'
 
@@ -30,12 +31,8 @@ export const SIGN_TAG = { pending: 'warning', signed: 'primary', confirmed: 'suc
 
 export const asOptions = (labels) => Object.entries(labels).map(([value, text]) => ({ value, text }))
 
-export function formatTime(value) {
-  if (!value) return ''
-  const d = new Date(value)
-  const pad = (n) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
-}
+export const formatTime = (value) =>
+  chinaTime(value, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
 
 // Vant's confirm dialog rejects on 取消: answer true or false instead.
 export const confirmed = (options) => showConfirmDialog(options).then(() => true, () => false)
