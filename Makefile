@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install build-pages bench fuzz clean
+.PHONY: run test install build-pages bench fuzz load faults clean
 
 # The sealed PDFs embed a TrueType CJK font (reportlab cannot read Noto CJK's CFF outlines).
 CJK_FONT ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
@@ -84,5 +84,21 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} $(BIN)/pytest -q -p no:cacheprovider tests/api/test_fuzz.py
 
+# Load and faults: locust in a virtual environment of its own, against gunicorn on the local PostgreSQL and Redis.
+LOAD_VENV := .venv-load
+
+$(LOAD_VENV)/.installed: bench/load/requirements.txt
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install -q -r bench/load/requirements.txt
+	@touch $@
+
+# 200 users for 10 minutes (~13 min with the set-up); the table goes to BENCHMARKS.md.
+load: $(STAMP) $(LOAD_VENV)/.installed
+	$(BIN)/python -m bench.load.run --users $${LOAD_USERS:-200} --minutes $${LOAD_MINUTES:-10}
+
+# The same load while PostgreSQL, then Redis stop and WeChat and SMS hang (needs root: pg_ctlcluster, redis-server).
+faults: $(STAMP) $(LOAD_VENV)/.installed
+	$(BIN)/python -m bench.load.run --faults --users $${LOAD_USERS:-200} --minutes $${LOAD_MINUTES:-8}
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(LOAD_VENV) .pytest_cache

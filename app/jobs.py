@@ -157,12 +157,16 @@ def issue_letter(letter_id: int):
 
 
 @huey.periodic_task(crontab(minute="*"))
-def sweep_letters():
-    """Beside the outbox sweep: decision notices still pending after a minute are dispatched again."""
+def sweep_letters_and_checks():
+    """Beside the outbox sweep: decision notices still pending after a minute, and checks still queued
+    after two (their job lost to a queue outage), are dispatched again."""
+    from app.checks.services import stalled_check_ids
     from app.review.letters import pending_letter_ids
 
     with app_context():
         with transaction():
-            ids = pending_letter_ids()
-    for letter_id in ids:
+            letter_ids, check_ids = pending_letter_ids(), stalled_check_ids()
+    for letter_id in letter_ids:
         issue_letter(letter_id)
+    for check_id in check_ids:
+        run_check(check_id)

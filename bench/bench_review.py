@@ -40,7 +40,7 @@ from sqlalchemy import func, inspect, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench.postgres import copy_rows, create_database, libpq  # noqa: E402
+from bench.postgres import copy_rows, create_database, libpq, reset_sequences  # noqa: E402
 from bench.results import record  # noqa: E402
 from app.applications.domain import STAGE_ROLE, STAGE_TEXT, Status, allowed_pairs  # noqa: E402
 from app.applications.models import Application, CommitmentText  # noqa: E402
@@ -216,8 +216,7 @@ def write_cases(cases: int, seed: int, dialect) -> dict[str, int]:
     copy_rows(cursor, "application_events",
           ("application_id", "occurred_at", "kind", "from_status", "to_status", "actor_role", "text"), events)
     cursor.close()
-    for table in ("accounts", "households", "applications"):
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+    reset_sequences(session, ("accounts", "households", "applications"))
     return {"applications": len(applications), "events": len(events), "members": len(members), "returned": returned}
 
 

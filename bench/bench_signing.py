@@ -26,8 +26,9 @@ import time
 
 os.environ.setdefault("JOB_BACKEND", "immediate")
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
+from bench.postgres import reset_sequences  # noqa: E402
 from bench.results import record  # noqa: E402
 from app import create_app  # noqa: E402
 from app.applications.models import Application, Household, Member  # noqa: E402
@@ -50,9 +51,12 @@ SMS_TOKEN = "bench-sms-token"
 
 
 def households(count: int) -> list[tuple[int, str, str]]:
-    """(authorization id, phone, ID number) of `count` one-person households waiting for their signature."""
+    """(authorization id, phone, ID number) of `count` one-person households waiting for their signature;
+    account, household, application and authorization share that id, the first after any already there."""
     now = utcnow()
-    people = [(i, f"137{i:08d}", id_number(i)) for i in range(1, count + 1)]
+    first = 1 + max(session.scalar(select(func.coalesce(func.max(model.id), 0)))
+                    for model in (Account, Household, Application, Authorization))
+    people = [(i, f"137{i:08d}", id_number(i)) for i in range(first, first + count)]
     session.execute(insert(Account), [{"id": i, "role": "applicant", "phone": phone, "phone_index": phone_index(phone),
                                        "active": True, "created_at": now, "updated_at": now, "version": 1}
                                       for i, phone, _ in people])
@@ -75,6 +79,8 @@ def households(count: int) -> list[tuple[int, str, str]]:
                                              "by_guardian": False, "status": "pending", "letter_version": "2026-01",
                                              "required": True, "created_at": now, "updated_at": now}
                                             for i, _, _ in people])
+    if session.get_bind().dialect.name == "postgresql":
+        reset_sequences(session, ("accounts", "households", "applications", "authorizations"))
     session.commit()
     return people
 

@@ -1,5 +1,6 @@
 """PostgreSQL helpers the benchmarks share: a database of the benchmark's own, rows written by COPY."""
 import psycopg
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 
@@ -24,3 +25,10 @@ def copy_rows(cursor, table: str, columns: tuple[str, ...], rows) -> int:
             copy.write_row(row)
             count += 1
     return count
+
+
+def reset_sequences(session, tables: tuple[str, ...]) -> None:
+    """After rows went in with explicit ids: each table's id sequence continues after its largest id."""
+    for table in tables:
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"(SELECT coalesce(max(id), 1) FROM {table}))"))

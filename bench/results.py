@@ -2,6 +2,11 @@
 and when BENCH_RESULTS names a file it also appends its headline figures there as JSON lines."""
 import json
 import os
+import platform
+import re
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
 
 def record(bench: str, figure: str, value: float, unit: str, *, floor: str | None = None,
@@ -15,3 +20,21 @@ def record(bench: str, figure: str, value: float, unit: str, *, floor: str | Non
            "target": target, "met": met}
     with open(path, "a", encoding="utf-8") as out:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def machine(postgres_version: str) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    memory = next((int(line.split()[1]) // 2**20 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), {memory} GiB, "
+            f"Python {platform.python_version()}, PostgreSQL {postgres_version}")
+
+
+def write_section(name: str, lines: list[str]) -> None:
+    """BENCHMARKS.md keeps one section per command (bench, load, faults): this one's text is replaced."""
+    block = f"<!-- {name} -->\n" + "\n".join(lines).rstrip() + f"\n<!-- /{name} -->"
+    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"<!-- {name} -->.*?<!-- /{name} -->", re.S)
+    text = pattern.sub(lambda _m: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    BENCHMARKS.write_text(text, encoding="utf-8")

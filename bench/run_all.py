@@ -12,7 +12,6 @@ output of each benchmark is kept in bench-output/<name>.log (not committed).
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 import psycopg
 
 from bench.postgres import create_database, libpq
+from bench.results import machine, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -55,15 +55,6 @@ def ensure_database(name: str) -> str:
         if name in FRESH:
             connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         return connection.execute("SHOW server_version").fetchone()[0]
-
-
-def machine(postgres_version: str) -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    memory = next((int(line.split()[1]) // 2**20 for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), {memory} GiB, "
-            f"Python {platform.python_version()}, PostgreSQL {postgres_version}")
 
 
 def number(value: float) -> str:
@@ -112,18 +103,17 @@ def main() -> None:
     if failed:
         print("failed:", ", ".join(failed), f"(see {OUTPUT})")
     if not args.quick and not args.only:
-        Path(ROOT / "BENCHMARKS.md").write_text("\n".join([
-            "# Benchmarks",
+        write_section("bench", [
+            "## `make bench`",
             "",
-            f"The latest `make bench`, {started:%Y-%m-%d %H:%M} UTC, on {machine(postgres_version)}.",
+            f"{started:%Y-%m-%d %H:%M} UTC, on {machine(postgres_version)}.",
             "Each figure is beside the floor measured in the same run; the ratio is measured ÷ floor (for "
             "rates, below 1 means slower than the floor; for times, above 1). What each benchmark does and "
             "its full output format: README §2 and the docstring of each file in bench/.",
             "",
             *lines,
-            "",
-            *(["Failed: " + ", ".join(failed), ""] if failed else []),
-        ]))
+            *(["", "Failed: " + ", ".join(failed)] if failed else []),
+        ])
     sys.exit(1 if failed else 0)
 
 

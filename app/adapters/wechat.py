@@ -5,6 +5,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import pybreaker
 import requests
 
 from app.adapters.http import http_session
@@ -53,11 +54,16 @@ class WechatUser:
 class WechatClient:
     """Exchanges log-in codes and sends subscribe messages for the configured apps (channel → appid, secret)."""
 
-    def __init__(self, base_url: str, apps: dict[str, tuple[str, str]], *, timeout: float = 5.0):
+    def __init__(self, base_url: str, apps: dict[str, tuple[str, str]], *, timeout: float = 5.0,
+                 breaker: pybreaker.CircuitBreaker | None = None):
         self.base_url = base_url.rstrip("/")
         self.apps = apps
         self.timeout = timeout
-        self.http = http_session()
+        # No retry of a read that timed out: a log-in waits one timeout at most, not three.
+        self.http = http_session(retries=1, read_retries=0)
+        # A WeChat that hangs would hold a worker thread per log-in for the whole timeout: after three
+        # failures in a row, log-ins fail at once (503, Retry-After) for 30 s, then one is tried again.
+        self.breaker = breaker or pybreaker.CircuitBreaker(fail_max=3, reset_timeout=30, name="wechat")
         # POSTs are retried by the outbox job, not here: a retried POST could deliver twice.
         self.sender = http_session(retries=0)
         self._tokens: dict[str, tuple[str, float]] = {}  # appid → (token, monotonic renewal time)
@@ -152,10 +158,15 @@ class WechatClient:
 
     def _get(self, path: str, params: dict) -> dict:
         try:
-            response = self.http.get(self.base_url + path, params=params, timeout=self.timeout)
-            response.raise_for_status()
-            return response.json()
+            return self.breaker.call(self._fetch, path, params)
+        except pybreaker.CircuitBreakerError:
+            raise WechatUnavailable(retry_after=self.breaker.reset_timeout) from None
         except (requests.RequestException, ValueError) as exc:
             log.warning("wechat unreachable", extra={"error_type": type(exc).__name__})
             # `from None`: the exception's text holds the URL, and with it the app secret.
             raise WechatUnavailable(retry_after=30) from None
+
+    def _fetch(self, path: str, params: dict) -> dict:
+        response = self.http.get(self.base_url + path, params=params, timeout=self.timeout)
+        response.raise_for_status()
+        return response.json()

@@ -1,5 +1,6 @@
 """Use cases of checks: request (behind the consent gate), run, read the report, periodic batches."""
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -68,6 +69,15 @@ def request_check(application_id: int, purpose: str, *, actor: Actor, batch_id: 
     if batch_id is None:
         after_commit(lambda: _jobs["check"](check.id))
     return check
+
+
+def stalled_check_ids(*, older_than_seconds: int = 120, limit: int = 100) -> list[int]:
+    """Single checks still queued whose job was lost (a queue outage, a worker crash); running one twice
+    is harmless, since a check that is done or failed is left as it is."""
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    return list(session.scalars(select(Check.id).where(Check.status == "queued", Check.batch_id.is_(None),
+                                                       Check.requested_at < cutoff)
+                                .order_by(Check.id).limit(limit)))
 
 
 # Running a check -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from app.adapters.seal import ensure_dev_pki
 from app.config import INSTANCE
 
 from app.devservers.department import create_fake_department
+from app.devservers.faults import Hangable
 from app.devservers.sms import create_fake_sms
 from app.devservers.tsa import create_fake_tsa
 from app.devservers.wechat import create_fake_wechat
@@ -33,8 +34,10 @@ def main():
     # A department that answers live and knows nobody: DEPARTMENT_SOURCES=civil_affairs=http://127.0.0.1:5101/department
     department = create_fake_department(os.environ.get("DEPARTMENT_TOKEN", ""))
     # WeChat's paths at the root, the SMS provider under /fake-sms, the TSA under /tsa, a department under /department.
-    run_simple("127.0.0.1", args.port, DispatcherMiddleware(wechat, {"/fake-sms": sms, "/tsa": tsa,
-                                                                     "/department": department}), threaded=True)
+    served = DispatcherMiddleware(wechat, {"/fake-sms": sms, "/tsa": tsa, "/department": department})
+    # POST /_faults {"hang": ["wechat", "sms"]}: those fakes stop answering until lifted (make faults).
+    served = Hangable(served, {"wechat": ("/sns/", "/cgi-bin/", "/connect/"), "sms": ("/fake-sms/sms/",)})
+    run_simple("127.0.0.1", args.port, served, threaded=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,12 @@
 """WeChat log-in through the real adapter, over HTTP, against the fake WeChat server."""
+import time
+
 import pytest
+
+from app.devservers import BackgroundServer
+from app.devservers.faults import Hangable
+from app.devservers.wechat import create_fake_wechat
+from tests.conftest import WECHAT_APPS
 
 from app.db import session
 from app.identity.models import WechatIdentity
@@ -56,8 +63,37 @@ def test_wechat_unreachable_is_a_503(app, client):
         response = wechat(client, "erin-1")
     finally:
         adapter.base_url = original
+        adapter.breaker.close()
     assert response.status_code == 503
     assert "Retry-After" in response.headers
+
+
+def test_a_hanging_wechat_costs_one_timeout_per_log_in_then_none_until_the_circuit_closes(app, client):
+    """Three log-ins wait out the timeout (no retry of a timed-out read); the next fail at once."""
+    adapter = app.extensions["wechat"]
+    hung = Hangable(create_fake_wechat(WECHAT_APPS), {"wechat": ("/sns/",)}, longest=5)
+    hung.hung = {"wechat"}
+    original, adapter.base_url, adapter.timeout = adapter.base_url, None, 0.3
+    adapter.breaker.close()                  # the app is shared: forget failures of earlier tests
+    try:
+        with BackgroundServer(hung) as server:
+            adapter.base_url = server.url
+            timings = []
+            for n in range(4):
+                started = time.perf_counter()
+                response = wechat(client, f"hana-{n}")
+                timings.append(time.perf_counter() - started)
+                assert response.status_code == 503 and response.json["error"] == "WECHAT_UNAVAILABLE"
+                assert response.headers["Retry-After"] == "30"
+            hung.hung = set()
+            with hung.lifted:
+                hung.lifted.notify_all()
+        assert adapter.breaker.current_state == "open"
+    finally:
+        adapter.base_url, adapter.timeout = original, 5.0
+        adapter.breaker.close()
+    assert all(0.3 <= t < 1.0 for t in timings[:3]), timings
+    assert timings[3] < 0.2, timings
 
 
 def test_wrong_app_secret_is_our_fault_not_the_users(app, client):

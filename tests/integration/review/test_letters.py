@@ -77,7 +77,7 @@ def test_a_seal_outage_leaves_the_notice_pending_until_a_retry_or_the_sweep_issu
     assert letter_id not in pending_letter_ids()   # its own job may still be retrying
     age(DecisionLetter, 120, "created_at", id=letter_id)
     assert letter_id in pending_letter_ids()
-    jobs.sweep_letters.call_local()
+    jobs.sweep_letters_and_checks.call_local()
     assert issued(letter_id) == ("issued", 1, 1, 1)
     assert letter_id not in pending_letter_ids()
 
