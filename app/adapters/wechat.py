@@ -62,8 +62,8 @@ class WechatClient:
         # No retry of a read that timed out: a log-in waits one timeout at most, not three.
         self.http = http_session(retries=1, read_retries=0)
         # A WeChat that hangs would hold a worker thread per log-in for the whole timeout: after three
-        # failures in a row, log-ins fail at once (503, Retry-After) for 30 s, then one is tried again.
-        self.breaker = breaker or pybreaker.CircuitBreaker(fail_max=3, reset_timeout=30, name="wechat")
+        # failures in a row, log-ins fail at once (503, Retry-After) for 15 s, then one is tried again.
+        self.breaker = breaker or pybreaker.CircuitBreaker(fail_max=3, reset_timeout=15, name="wechat")
         # POSTs are retried by the outbox job, not here: a retried POST could deliver twice.
         self.sender = http_session(retries=0)
         self._tokens: dict[str, tuple[str, float]] = {}  # appid → (token, monotonic renewal time)

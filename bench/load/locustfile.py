@@ -69,14 +69,14 @@ class Person(HttpUser):
         n = next(addresses)
         self.headers = {"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
 
-    def call(self, method: str, path: str, name: str, expect=(200,), write=False, **kwargs):
+    def call(self, method: str, path: str, name: str, expect=(200,), write=False, retries=RETRIES, **kwargs):
         """One request, named "R …" (a read) or "W …" (a write); a 503 or a dropped connection is retried
         (a write with the same Idempotency-Key). The answer, or None when it never came right."""
         headers = dict(self.headers, **kwargs.pop("headers", {}))
         if write:
             headers["Idempotency-Key"] = str(uuid.uuid4())
         label = f"{'W' if write else 'R'} {method} {name}"
-        for _ in range(RETRIES):
+        for _ in range(retries):
             with self.client.request(method, path, name=label, headers=headers, catch_response=True,
                                      timeout=60, **kwargs) as answer:
                 if answer.status_code in expect:
@@ -110,10 +110,14 @@ class Applicant(Person):
         self.apply()
 
     def log_in(self):
-        answer = self.call("POST", "/api/v1/auth/wechat", "/auth/wechat", write=True,
-                           json={"code": f"{self.name}-{uuid.uuid4().hex[:8]}", "channel": "official_account"})
-        if answer is not None:
-            self.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+        """WeChat's OAuth gives a new code on every attempt (a code works once, even if its answer was lost)."""
+        for _ in range(RETRIES):
+            answer = self.call("POST", "/api/v1/auth/wechat", "/auth/wechat", write=True, retries=1,
+                               json={"code": f"{self.name}-{uuid.uuid4().hex[:8]}", "channel": "official_account"})
+            if answer is not None:
+                self.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+                return
+            gevent.sleep(15)
 
     def apply(self):
         family = next(families)

@@ -139,8 +139,10 @@ class Services:
         wait_for(FAKES, "/fake-sms/messages?phone=0")
         self.start("worker", "-m", "huey.bin.huey_consumer", "app.jobs.huey", "--workers", "4", "--worker-type",
                    "thread")
-        self.start("gunicorn", "-m", "gunicorn", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{PORT}",
-                   "--log-level", "warning", "wsgi:app")
+        # Keep-alive longer than any client's pause: a connection the server closes just as a client
+        # reuses it is a dropped request (behind a proxy, longer than the proxy's own).
+        self.start("gunicorn", "-m", "gunicorn", "--workers", "2", "--threads", "4", "--keep-alive", "30",
+                   "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning", "wsgi:app")
         wait_for(PORT, "/healthz")
         return self
 
@@ -199,17 +201,17 @@ def fakes_hang(names: list[str]) -> None:
     urllib.request.urlopen(request, timeout=10).read()
 
 
-# (name, seconds after the start of the load, seconds down, take down, bring back)
-FAULTS = [
-    ("PostgreSQL stopped and started", 90, 15, lambda: postgres("stop"), lambda: postgres("start")),
-    ("Redis shut down and started", 180, 30, lambda: redis("stop"), lambda: redis("start")),
-    ("WeChat and SMS hang", 270, 60, lambda: fakes_hang(["wechat", "sms"]), lambda: fakes_hang([])),
-]
+# key: (name, seconds after the start of the load, seconds down, take down, bring back)
+FAULTS = {
+    "postgres": ("PostgreSQL stopped and started", 90, 15, lambda: postgres("stop"), lambda: postgres("start")),
+    "redis": ("Redis shut down and started", 180, 30, lambda: redis("stop"), lambda: redis("start")),
+    "fakes": ("WeChat and SMS hang", 270, 60, lambda: fakes_hang(["wechat", "sms"]), lambda: fakes_hang([])),
+}
 
 
-def inject(started: float, timeline: list) -> None:
+def inject(started: float, keys: list[str], timeline: list) -> None:
     """Each fault at its time; (name, down at, up at) appended as it happens."""
-    for name, at, seconds, down, up in FAULTS:
+    for name, at, seconds, down, up in (FAULTS[key] for key in keys):
         time.sleep(max(0.0, started + at - time.time()))
         print(f"   fault: {name}", flush=True)
         went = time.time()
@@ -251,11 +253,12 @@ def load_figures(rows: list[dict]) -> dict:
 def fault_figures(rows: list[dict], timeline: list) -> list[dict]:
     """Per fault: what was answered while it lasted, and how long after it ended failures went on."""
     phases = []
-    for name, went, came in timeline:
+    ends = [went for _, went, _ in timeline[1:]] + [float("inf")]
+    for (name, went, came), next_fault in zip(timeline, ends):
         during = [r for r in rows if went <= r["at"] <= came]
         bad = [r for r in during if (r["status"] >= 500 and not (r["status"] == 503 and r["retry_after"]))
                or r["status"] == 0]
-        after = [r["at"] + r["ms"] / 1000 for r in rows if r["at"] > came and failed(r)]
+        after = [r["at"] + r["ms"] / 1000 for r in rows if came < r["at"] < next_fault and failed(r)]
         recovery = max(after) - came if after else 0.0
         phases.append({"fault": name, "seconds": came - went, "requests": len(during),
                        "503_retry_after": sum(1 for r in during if r["status"] == 503 and r["retry_after"]),
@@ -343,13 +346,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--spawn-rate", type=float, default=4)
-    parser.add_argument("--faults", action="store_true", help="restart PostgreSQL, stop Redis, hang WeChat and SMS")
+    parser.add_argument("--faults", nargs="*", choices=list(FAULTS), default=None,
+                        help="during the load: stop PostgreSQL, shut Redis down, hang WeChat and SMS (all without names)")
     parser.add_argument("--locust", default=str(ROOT / ".venv-load" / "bin" / "locust"))
     args = parser.parse_args()
     if make_url(DATABASE_URL).database in {"test", "postgres"}:
         raise SystemExit("LOAD_DATABASE_URL must name a database of the load test's own (it is rebuilt)")
-    if args.faults and args.minutes * 60 < FAULTS[-1][1] + FAULTS[-1][2] + 60:
-        raise SystemExit("--faults needs at least 7 minutes of load")
+    if args.faults is not None:
+        args.faults = args.faults or list(FAULTS)
+        if args.minutes * 60 < max(FAULTS[key][1] + FAULTS[key][2] for key in args.faults) + 60:
+            raise SystemExit("--faults needs a minute of load after the last fault ends (7 minutes for all)")
     work = Path(tempfile.mkdtemp(prefix="shjz-load-"))
     instance = str(work / "instance")
     subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True)
@@ -374,7 +380,7 @@ def main() -> None:
         time.sleep(min(args.users / args.spawn_rate + 30, args.minutes * 30))
         rss_start = services.worker_rss()
         if args.faults:
-            inject(started, timeline)
+            inject(started, args.faults, timeline)
         time.sleep(max(0.0, started + args.minutes * 60 - 5 - time.time()))
         rss_end = services.worker_rss()
         locust.wait()
