@@ -14,7 +14,6 @@ import http.client
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -26,6 +25,7 @@ os.environ.setdefault("JOB_BACKEND", "immediate")
 from sqlalchemy import insert, text  # noqa: E402
 
 from bench.results import record  # noqa: E402
+from bench.serve import gunicorn  # noqa: E402
 from app import create_app  # noqa: E402
 from app.applications.models import Application, ApplicationEvent, Household, Member  # noqa: E402
 from app.cli import upgrade_database  # noqa: E402
@@ -143,23 +143,12 @@ def main() -> None:
                                     signer=app.extensions["tokens"]).access_token) for i in sample]
         session.commit()
     env = os.environ | {key: str(value) for key, value in settings.items()} | {"JOB_BACKEND": "immediate"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
-                               "--log-level", "warning", "wsgi:app"], env=env)
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(PORT, env):
         load(lambda _i: "/api/v1/me", tokens, 3, args.clients)  # warm-up
         rows = [("GET /api/v1/me (floor: authentication only)", lambda _i: "/api/v1/me"),
                 ("GET /api/v1/applications/{id}/timeline", lambda i: f"/api/v1/applications/{i}/timeline"),
                 ("GET /api/v1/applications", lambda _i: "/api/v1/applications")]
         results = [(name, *load(path, tokens, args.seconds, args.clients)) for name, path in rows]
-    finally:
-        server.terminate()
-        server.wait()
     floor = results[0][1]
     print(json.dumps({"households": args.households, "clients": args.clients, "seconds": args.seconds}))
     print(f"{'endpoint':48} {'req/s':>8} {'p95 ms':>8} {'÷ floor':>8}")

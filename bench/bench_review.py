@@ -14,12 +14,11 @@ the queue reads the applicant's name from. Rows go in by COPY, personal values e
 columns' own types under fixed bench keys. A marker table remembers the seed and count: a rerun
 with the same ones reuses the data; anything else drops the schema and builds it again.
 
-Measured in-process through Flask's test client with real access tokens of the demo township
-worker of 段家镇 and district worker of 扶风县: p50/p95 over --requests requests (after 2 warm-up
-requests each) of GET /healthz (the no-op floor), a raw SQL first page of the queue on a connection
-of its own (the database floor), the queue's first page at both levels, its overdue and due-soon
-filters, the dashboard and its stage chart. Peak RSS is getrusage's high-water mark of the whole
-process, data generation included when this run generated.
+Measured through gunicorn (2 workers), one request at a time over a keep-alive connection, with
+real access tokens of the demo township worker of 段家镇 and district worker of 扶风县: p50/p95 over
+--requests requests (after 2 warm-up requests each) of GET /healthz (the no-op floor), a raw SQL
+first page of the queue on a connection of its own (the database floor), the queue's first page at
+both levels, its overdue and due-soon filters, the dashboard and its stage chart.
 """
 import argparse
 import base64
@@ -27,7 +26,6 @@ import hashlib
 import json
 import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -42,6 +40,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.postgres import copy_rows, create_database, libpq, reset_sequences  # noqa: E402
 from bench.results import record  # noqa: E402
+from bench.serve import Client, gunicorn  # noqa: E402
 from app.applications.domain import STAGE_ROLE, STAGE_TEXT, Status, allowed_pairs  # noqa: E402
 from app.applications.models import Application, CommitmentText  # noqa: E402
 from app.cli import upgrade_database  # noqa: E402
@@ -60,6 +59,7 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/shjz_bench_review"
 # Databases of the test suite and of the other benches: this one must never drop their schema.
 OTHERS = {"postgres", "test", "test_a", "test_b", "test_lead", "shjz_bench_checks", "shjz_bench_import"}
 SEED = 20261204
+PORT = 5096
 FUFENG, DUANJIA = "610324000000", "610324106000"
 QUEUE_STAGES = (Status.CHECKING, Status.VILLAGE_REVIEW, Status.TOWNSHIP_CONFIRMATION, Status.DISTRICT_FILING)
 STATUS_WEIGHTS = (20, 35, 25, 20)
@@ -276,12 +276,12 @@ def timed(call, n: int, warm_up: int = 2) -> tuple[float, float, object]:
     return percentile(samples, 0.5) * 1000, percentile(samples, 0.95) * 1000, result
 
 
-def get(client, path: str, headers: dict | None = None):
+def get(client: Client, path: str, headers: dict | None = None):
     def call():
-        response = client.get(path, headers=headers)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {path} answered {response.status_code}: {response.get_data(as_text=True)[:300]}")
-        return response
+        answer = client.get(path, headers)
+        if answer.status != 200:
+            raise SystemExit(f"GET {path} answered {answer.status}: {answer.body[:300]!r}")
+        return answer
     return call
 
 
@@ -308,9 +308,28 @@ def open_cases(app, region_code: str) -> int:
     return count
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+def served_env(app) -> dict:
+    """gunicorn's environment: the same database, keys (and instance folder, where the token keys are)."""
+    config = app.config
+    return os.environ | {**BENCH_KEYS, "DATABASE_URL": config["DATABASE_URL"], "INSTANCE_PATH": config["INSTANCE_PATH"],
+                         "APP_ENV": "development", "LOG_LEVEL": "WARNING", "SMS_BACKEND": "memory",
+                         "RATELIMIT_ENABLED": "0", "ACCESS_TOKEN_TTL": str(6 * 3600),
+                         "STAFF_IDLE_TIMEOUT": str(6 * 3600), "JOB_BACKEND": "immediate"}
+
+
+def measure(client: Client, n: int, queue: str, township: dict, district: dict, in_town: int, in_county: int,
+            raw) -> list[tuple]:
+    return [
+        ("GET /healthz (floor)", None, timed(get(client, "/healthz"), n)),
+        ("raw SQL: the queue's first 20 rows in the township (floor)", in_town, raw),
+        (f"{queue}  township", in_town, timed(get(client, queue, township), n)),
+        (f"{queue}  district", in_county, timed(get(client, queue, district), n)),
+        (f"{queue}&overdue=true  township", in_town, timed(get(client, queue + "&overdue=true", township), n)),
+        (f"{queue}&due_within=3  township", in_town, timed(get(client, queue + "&due_within=3", township), n)),
+        ("/api/v1/staff/stats  district", in_county, timed(get(client, "/api/v1/staff/stats", district), n)),
+        ("/api/v1/staff/stats/chart.png?chart=stages  district", in_county,
+         timed(get(client, "/api/v1/staff/stats/chart.png?chart=stages", district), n)),
+    ]
 
 
 def main() -> None:
@@ -325,13 +344,10 @@ def main() -> None:
     ensure_database(args.database_url)
     app = make_app(args.database_url)
     done = prepare(app, args.cases, args.seed)
-    generated = done.startswith("generated")
     print(done)
     headers = tokens(app)
     township, district = headers["township_worker"], headers["district_worker"]
     in_town, in_county = open_cases(app, DUANJIA), open_cases(app, FUFENG)
-    client = app.test_client()
-    before = rss_mb()
     statuses = ", ".join(f"'{s.value}'" for s in QUEUE_STAGES)
     floor_sql = (f"SELECT id, submitted_at FROM applications WHERE region_code LIKE '{DUANJIA[:9]}%' "
                  f"AND status IN ({statuses}) ORDER BY submitted_at LIMIT 20")
@@ -340,36 +356,25 @@ def main() -> None:
         raw = timed(lambda: cursor.execute(floor_sql).fetchall(), args.requests)
     n = args.requests
     queue = "/api/v1/staff/cases?page_size=20"
-    rows = [
-        ("GET /healthz (floor)", None, timed(get(client, "/healthz"), n)),
-        ("raw SQL: the queue's first 20 rows in the township (floor)", in_town, raw),
-        (f"{queue}  township", in_town, timed(get(client, queue, township), n)),
-        (f"{queue}  district", in_county, timed(get(client, queue, district), n)),
-        (f"{queue}&overdue=true  township", in_town, timed(get(client, queue + "&overdue=true", township), n)),
-        (f"{queue}&due_within=3  township", in_town, timed(get(client, queue + "&due_within=3", township), n)),
-        ("/api/v1/staff/stats  district", in_county, timed(get(client, "/api/v1/staff/stats", district), n)),
-        ("/api/v1/staff/stats/chart.png?chart=stages  district", in_county,
-         timed(get(client, "/api/v1/staff/stats/chart.png?chart=stages", district), n)),
-    ]
+    with gunicorn(PORT, served_env(app)):
+        rows = measure(Client(PORT), n, queue, township, district, in_town, in_county, raw)
     healthz, sql = rows[0][2][0], rows[1][2][0]
+
     print(f"requests={n} (p50/p95 over them, after 2 warm-up each); open cases: 段家镇 {in_town}, 扶风县 {in_county}")
     print(f"{'path':62} {'p50 ms':>8} {'p95 ms':>8} {'÷ healthz':>10} {'÷ SQL':>8} {'open':>6} {'matched':>8}")
     for name, scope, (p50, p95, result) in rows:
         matched = ""
         if isinstance(result, list):
             matched = len(result)
-        elif "X-Pagination" in result.headers:
+        elif result.headers.get("X-Pagination"):
             matched = json.loads(result.headers["X-Pagination"])["total"]
-        elif result.mimetype == "application/json" and "open" in (result.json or {}):
+        elif result.json and "open" in result.json:
             matched = result.json["open"]["total"]
         print(f"{name:62} {p50:8.2f} {p95:8.2f} {p50 / healthz:10.1f} {p50 / sql:8.1f} "
               f"{scope if scope is not None else '':>6} {matched:>8}")
         if name.startswith("/api"):
             record("review", f"{' '.join(name.split())}, p95, {scope:,} open cases", p95, "ms",
                    floor="raw SQL first page, p95", floor_value=rows[1][2][1])
-    print(f"memory: RSS {before:.0f} MB before the first request; peak RSS of the process (ru_maxrss) "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-          f"{' (data generation included)' if generated else ''}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.postgres import reset_sequences  # noqa: E402
 from bench.results import record  # noqa: E402
+from bench.serve import gunicorn, wait_for  # noqa: E402
 from app import create_app  # noqa: E402
 from app.applications.models import Application, Household, Member  # noqa: E402
 from app.authorizations import services as authorizations  # noqa: E402
@@ -147,18 +148,6 @@ def sign_all(work: queue.Queue, clients: int) -> tuple[list[float], list[tuple],
     return latencies, steps, time.perf_counter() - started, failures
 
 
-def wait_for(port: int, path: str) -> None:
-    for _ in range(150):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", path)
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"nothing answers on :{port}")
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
@@ -181,7 +170,6 @@ def main() -> None:
     env = os.environ | {key: str(value) for key, value in settings.items()} | {"JOB_BACKEND": "immediate"}
     fakes = subprocess.Popen([sys.executable, "-m", "app.devservers", "--port", str(FAKES)], env=env,
                              stderr=subprocess.DEVNULL)
-    server = None
     try:
         app = create_app(settings | {"APP_ENV": "development"})   # also makes the dev PKI in the instance folder
         with app.extensions["db_engine"].begin() as connection:
@@ -197,15 +185,11 @@ def main() -> None:
                 work.put((link_url.rsplit("/sign/", 1)[1], phone, idn))
             session.commit()
             floor = seal_floor(app, args.floor_runs)
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
-                                   "--log-level", "warning", "wsgi:app"], env=env)
-        wait_for(PORT, "/healthz")
-        latencies, steps, elapsed, failures = sign_all(work, args.clients)
+        with gunicorn(PORT, env):
+            latencies, steps, elapsed, failures = sign_all(work, args.clients)
     finally:
-        for process in (server, fakes):
-            if process is not None:
-                process.terminate()
-                process.wait()
+        fakes.terminate()
+        fakes.wait()
     floor_p50 = statistics.median(floor) * 1000
     p50, p95 = statistics.median(latencies) * 1000, percentile(latencies, 0.95) * 1000
     print(json.dumps({"signatures": args.signatures, "clients": args.clients, "failures": len(failures)}))

@@ -37,7 +37,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bench.bench_review import GIVEN, SURNAMES, id_number, write_cases
-from bench.bench_signing import households, wait_for
+from bench.bench_signing import households
+from bench.serve import wait_for
 from bench.postgres import create_database
 from bench.results import machine, write_section
 
