@@ -41,12 +41,18 @@ class RedactExtras(logging.Filter):
         return True
 
 
-def configure(level: str = "INFO", stream=None) -> None:
-    logging.setLogRecordFactory(_redacting_factory)
-    handler = logging.StreamHandler(stream or sys.stderr)
+def json_handler(stream) -> logging.Handler:
+    """The service's log output: one JSON object a line, `extra=` fields redacted."""
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
                                        rename_fields={"asctime": "time", "levelname": "level"}))
     handler.addFilter(RedactExtras())
+    return handler
+
+
+def configure(level: str = "INFO", stream=None) -> None:
+    logging.setLogRecordFactory(_redacting_factory)
+    handler = json_handler(stream or sys.stderr)
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_shjz", False):

@@ -1,12 +1,16 @@
 """Fixtures: one migrated database per run (SQLite, or PostgreSQL from TEST_DATABASE_URL),
 every test inside a savepoint that is rolled back, fake WeChat and SMS servers over HTTP."""
+import json
 import logging
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 import uuid
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 # Before anything imports app.jobs: jobs run inline, after the commit that queued them.
 os.environ["JOB_BACKEND"] = "immediate"
@@ -20,10 +24,14 @@ from app.adapters.seal import ensure_dev_pki  # noqa: E402
 from app.devservers.sms import create_fake_sms  # noqa: E402
 from app.devservers.tsa import create_fake_tsa  # noqa: E402
 from app.devservers.wechat import create_fake_wechat  # noqa: E402
+from app import logs  # noqa: E402
+from app.jobs import huey  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.privacy.patterns import plaintext_in  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="shjz-test-")
 RAW_LOG = os.path.join(TMP, "app-raw.log")
+SERVICE_LOG = os.path.join(TMP, "app.log")
 WECHAT_APPS = {"wx-test-mini": "mini-secret", "wx-test-oa": "oa-secret"}
 SMS_TOKEN = "test-sms-token"
 
@@ -79,13 +87,103 @@ def fake_tsa():
         yield server
 
 
+# What the whole run logged, wrote to the database and queued, for tests/privacy (which runs last).
+# tests/unit/test_logs.py logs personal data on purpose, to its own logger.
+OWN_LOGGERS = ("test.",)
+_STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+DATABASE_TRAFFIC = {"statements": 0, "plaintext": []}
+JOB_DATA = {"payloads": 0, "plaintext": []}
+
+
+def _raw_write(line: str) -> None:
+    with open(RAW_LOG, "a", encoding="utf-8") as out:
+        out.write(line.replace("\n", " | ") + "\n")
+
+
+def _raised_by_a_test(exc_info) -> bool:
+    """A stub of a test raised it (tests/api/web/test_errors.py puts an ID number in one, to show the
+    500 hides it): the test's input, not the app's; the service log still shows it redacted."""
+    tb = exc_info[2]
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}tests{os.sep}" in tb.tb_frame.f_code.co_filename
+
+
+def _recording(base_factory):
+    """The message, its arguments and its traceback as the code passed them, before app.logs redacts them."""
+    def factory(*args, **kwargs):
+        record = base_factory(*args, **kwargs)
+        if not record.name.startswith(OWN_LOGGERS):
+            try:
+                text = record.getMessage()
+            except Exception:  # noqa: BLE001 — a malformed call is logged as such by logging itself
+                text = f"{record.msg!r} {record.args!r}"
+            if record.exc_info and _raised_by_a_test(record.exc_info):
+                text += f" {record.exc_info[0].__name__} raised by a test"
+            elif record.exc_info:
+                text += " " + logging.Formatter().formatException(record.exc_info)
+            _raw_write(f"{record.name} {text}")
+        return record
+    return factory
+
+
+class _RawExtras(logging.Handler):
+    """`extra=` fields as they reach a handler, before the service handler's filter cleans them."""
+
+    def emit(self, record):
+        extras = {key: value for key, value in vars(record).items() if key not in _STANDARD_ATTRIBUTES}
+        if extras and not record.name.startswith(OWN_LOGGERS):
+            _raw_write(f"{record.name} extra {json.dumps(extras, ensure_ascii=False, default=str)}")
+
+
+def capture_logs() -> None:
+    # app.logs.configure() installs its factory again on each create_app(); the base it wraps stays ours.
+    logs._base_factory = _recording(logs._base_factory)
+    # First of the root's handlers, so it sees `extra=` fields before any filter changes them.
+    logging.getLogger().handlers.insert(0, _RawExtras())
+    logging.getLogger().addHandler(logs.json_handler(open(SERVICE_LOG, "a", encoding="utf-8")))
+    for name in ("app", "huey"):  # debug records too: a LOG_LEVEL=DEBUG deployment writes them
+        logging.getLogger(name).setLevel(logging.DEBUG)
+
+
+def _flat(value):
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _flat(item)
+    elif value is not None:
+        yield value
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _scan_database_traffic(conn, cursor, statement, parameters, context, executemany):
+    """Every value any test sends to any database, on either dialect (COPY rows are left to the dump)."""
+    DATABASE_TRAFFIC["statements"] += 1
+    # Numbers are ids, counts and amounts (a fuzzed id can look like a phone); personal data is text.
+    for value in (statement, *(v for v in _flat(parameters) if not isinstance(v, (int, float, Decimal)))):
+        for found in plaintext_in(value):
+            DATABASE_TRAFFIC["plaintext"].append((found, statement[:120]))
+
+
+def _recording_serializer(serialize):
+    def recorded(data):
+        payload = serialize(data)
+        JOB_DATA["payloads"] += 1
+        JOB_DATA["plaintext"].extend(plaintext_in(payload))
+        return payload
+    return recorded
+
+
+# Jobs run inline here; a worker's queue (jobs.db, Redis) would hold each task message and result.
+huey.serializer.serialize = _recording_serializer(huey.serializer.serialize)
+huey.signal("enqueued")(lambda signal, task, *args, **kwargs: huey.serialize_task(task))
+
+
 @pytest.fixture(scope="session")
 def app(fake_wechat, fake_tsa):
     app = create_app(test_config(WECHAT_API_BASE=fake_wechat.url, TSA_URL=fake_tsa.url + "/"))
-    # Every record the app logs, before any redaction, for the plaintext scan at the end.
-    raw = logging.FileHandler(RAW_LOG, encoding="utf-8")
-    raw.setFormatter(logging.Formatter("%(name)s %(message)s %(args)s"))
-    logging.getLogger().addHandler(raw)
+    capture_logs()
     engine = app.extensions["db_engine"]
     reset_database(engine)
     upgrade_database(engine)

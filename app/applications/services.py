@@ -16,6 +16,7 @@ from app.authorizations.models import Authorization, LetterVersion
 from app.common.actor import Actor
 from app.common.clock import CHINA_TZ, utcnow
 from app.common.errors import Conflict, InvalidInput, NotFound, StaleVersion
+from app.common.masking import mask_numbers_in
 from app.common.regions import division_level, scope_prefix
 from app.common.uploads import inspect_upload
 from app.db import paginate, session
@@ -230,7 +231,7 @@ def add_event(application: Application, kind: str, text: str, actor: Actor, *, t
     from_status, to_status = transition or (None, None)
     session.add(ApplicationEvent(application_id=application.id, occurred_at=utcnow(), kind=kind,
                                  from_status=from_status, to_status=to_status,
-                                 actor_role=actor.role, text=text))
+                                 actor_role=actor.role, text=mask_numbers_in(text)))
 
 
 def transition(application: Application, action: Action, *, actor: Actor, role: str, text: str | None = None,

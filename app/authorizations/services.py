@@ -93,7 +93,10 @@ def get_authorization(authorization_id: int, *, actor: Actor, signer_too: bool =
         raise NotFound("授权不存在")
     if signer_too and _is_signer(authorization, actor):
         return authorization
-    get_application(authorization.application_id, actor=actor)
+    try:
+        get_application(authorization.application_id, actor=actor)
+    except NotFound:
+        raise NotFound("授权不存在") from None   # the same words as for an id that was never issued
     return authorization
 
 

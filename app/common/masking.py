@@ -1,4 +1,5 @@
 """The one masking module (GB/T 35273 display masking) used by every response."""
+import re
 
 
 def mask_id_number(value: str | None) -> str | None:
@@ -35,3 +36,15 @@ def mask_middle(value: str | None, *, keep_start: int, keep_end: int) -> str | N
     start = min(keep_start, keep)
     end = keep - start
     return value[:start] + "*" * (len(value) - keep) + (value[len(value) - end:] if end else "")
+
+
+# ID numbers (18 or the old 15 digits) and mobile numbers typed into free text.
+_NUMBERS_IN_TEXT = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
+
+
+def mask_numbers_in(text: str | None) -> str | None:
+    """Free text a worker wrote (a reason, an answer) with any ID or mobile number in it masked,
+    for the places that keep text unencrypted: events, inbox messages."""
+    if not text:
+        return text
+    return _NUMBERS_IN_TEXT.sub(lambda m: (mask_phone if len(m[1]) == 11 else mask_id_number)(m[1]), text)

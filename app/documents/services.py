@@ -81,6 +81,9 @@ def verify_file(data: bytes, *, seal, max_bytes: int) -> dict:
         raise UploadRejected("invalid", "文件为空")
     if len(data) > max_bytes:
         raise UploadRejected("too_large", f"文件不能超过 {max_bytes // (1024 * 1024)} MB")
+    # Sealed documents are PDFs from their first byte; anything else is not handed to the PDF parser.
+    if not data.startswith(b"%PDF-"):
+        raise UploadRejected("invalid", "仅支持核验本平台出具的 PDF 文件")
     digest = sha256(data)
     registered = session.scalar(select(SealedDocument).where(SealedDocument.sha256 == digest))
     signature = seal.validate(data)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.adapters.sms import SmsFailed, SmsSender
 from app.adapters.wechat import WechatDeliveryFailed, WechatRecipientUnavailable
 from app.common.clock import CHINA_TZ, utcnow
-from app.common.masking import mask_phone
+from app.common.masking import mask_numbers_in, mask_phone
 from app.db import after_commit, session
 from app.identity.models import Account, WechatIdentity
 from app.notifications.models import Message, OutboxMessage
@@ -48,7 +48,7 @@ def queue_sms(phone: str, template: str, params: dict, *, ttl_seconds: int) -> O
 
 def notify(account_id: int, kind: str, body: str, *, application_id: int | None = None) -> Message:
     """An inbox copy now, and a WeChat subscribe message (SMS if that fails) after commit."""
-    title = TITLES.get(kind.split(".")[0], "通知")
+    title, body = TITLES.get(kind.split(".")[0], "通知"), mask_numbers_in(body)
     message = Message(account_id=account_id, kind=kind, title=title, body=body, application_id=application_id,
                       created_at=utcnow())
     session.add(message)

@@ -1,14 +1,16 @@
 """Every route is guarded unless it is on the explicit public list; objects stay in their region.
 
-A new route fails here until it declares who may call it, and a new route with
-an object id fails until it shows that staff of another region get a 404.
+A new route fails here until it declares who may call it, and a new route with an object id
+fails until it shows that every role of another region gets the 404 of a missing object while
+every role inside reaches it; every route refuses, with a 403, each role it does not declare.
+Lists: tests/api/test_list_scope.py.
 """
 import io
 import re
 
 import pytest
 
-from app.web.access import PUBLIC, access_rule
+from app.web.access import ANY_USER, PUBLIC, access_rule
 from app.applications.models import Document
 from app.authorizations.models import Authorization
 from app.common.clock import utcnow
@@ -16,7 +18,10 @@ from app.checks.models import Check, CheckBatch
 from app.datasources.models import DataImport
 from app.db import session
 from app.review.models import Decision, DecisionLetter, HomeVisit, VisitPhoto
-from tests.factories import GAOJIA, QINGLONG, make_application
+from tests.factories import GAOJIA, GAOJIA_TOWN, QINGLONG, WEIBIN, make_application
+
+# 渭滨区's other township (经二路街道) and its community, and the city's other district (金台区).
+JINGERLU_TOWN, JINGERLU, JINTAI = "610302001000", "610302001001", "610303000000"
 
 PUBLIC_ENDPOINTS = {
     "static", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_ui_assets",
@@ -77,7 +82,7 @@ def _staff_object(ctx):
 
 
 def _application_object(ctx):
-    owner = ctx["applicant"]("13800000077")
+    owner = ctx["owner"] = ctx["applicant"]("13800000001")   # the phone of the first member: the signer too
     application = make_application(owner, region=GAOJIA)
     document = Document(application_id=application.id, kind="id_card", content_type="image/png", size=1,
                         sha256="0" * 64, storage_key=f"test/{application.id}.png", uploaded_at=application.created_at,
@@ -98,7 +103,7 @@ def _authorization_object(ctx):
 
 def _data_import_object(ctx):
     """Imports are not region-scoped (a department file covers the whole jurisdiction): only
-    verification officers may read them, so every outsider role here gets 403."""
+    verification officers may read them, any of them (UNSCOPED); every other role gets 403."""
     record = DataImport(kind="bank_deposits", sha256="0" * 64, status="imported", encoding="utf-8", size_bytes=1,
                         created_at=utcnow())
     session.add(record)
@@ -172,6 +177,7 @@ SCOPED_OBJECTS = {"identity.StaffAccountById": _staff_object,
                   "review.export_case": _application_object,
                   **{name: _letter_object for name in ("review.letter_pdf", "letters.application_letters",
                                                        "letters.application_letter_pdf")}}
+UNSCOPED = {"datasources.get_import"}
 
 
 def valid_body(endpoint: str, method: str) -> dict:
@@ -209,19 +215,99 @@ def test_every_object_route_is_in_the_scope_table(app):
     assert with_ids == set(SCOPED_OBJECTS)
 
 
-@pytest.mark.parametrize("endpoint", sorted(SCOPED_OBJECTS))
-def test_callers_outside_the_objects_region_get_404(app, client, staff, applicant, auth, endpoint):
-    ids = SCOPED_OBJECTS[endpoint]({"staff": staff, "applicant": applicant})
-    outsiders = [staff(role, region) for role, region in
-                 (("admin", "610324000000"), ("village_worker", QINGLONG), ("auditor", "610324000000"))]
-    outsiders.append(applicant("13800000078"))
+# Every role outside 高家村's chain (高家镇, 渭滨区), the nearest first: the same district's other
+# township, the same city's other district, another county; and an applicant who is not the owner.
+OUTSIDERS = (("village_worker", JINGERLU), ("township_worker", JINGERLU_TOWN), ("village_worker", QINGLONG),
+             ("district_worker", JINTAI), ("verification_officer", JINTAI), ("admin", JINTAI), ("auditor", JINTAI),
+             ("applicant", None))
+# Every role inside it, each at its level; the applicant is the owner (see _application_object).
+INSIDERS = (("village_worker", GAOJIA), ("township_worker", GAOJIA_TOWN), ("district_worker", WEIBIN),
+            ("verification_officer", WEIBIN), ("admin", WEIBIN), ("auditor", WEIBIN), ("applicant", None))
+MISSING_ID = 987_654_321
+
+
+def callers(ctx, people):
+    def applicant():
+        if people is INSIDERS:
+            return ctx["owner"] if "owner" in ctx else ctx["applicant"]("13800000076")
+        return ctx["applicant"]("13800000078")
+    return [applicant() if role == "applicant" else ctx["staff"](role, region) for role, region in people]
+
+
+def object_route(app, endpoint):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    url = url_for_rule(rule, **ids)
     with app.test_request_context():
-        rules = {method: access_rule(endpoint, method) for method in rule.methods - {"HEAD", "OPTIONS"}}
-    for method, allowed in sorted(rules.items()):
-        for outsider in outsiders:
-            response = client.open(url, method=method, headers=auth(outsider) | {"If-Match": '"v1"'},
-                                   **valid_body(endpoint, method))
+        return rule, {method: access_rule(endpoint, method) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})}
+
+
+def missing_url(rule, ids) -> str:
+    return url_for_rule(rule, **{name: MISSING_ID if name.endswith("_id") else value for name, value in ids.items()})
+
+
+def without_request_id(response):
+    if not isinstance(response.json, dict):
+        return response.status_code, response.data
+    return {key: value for key, value in response.json.items() if key != "request_id"}
+
+
+@pytest.mark.parametrize("endpoint", sorted(SCOPED_OBJECTS))
+def test_an_object_answers_outside_its_region_as_a_missing_one_and_is_reached_inside(app, client, staff, applicant,
+                                                                                     auth, endpoint):
+    ctx = {"staff": staff, "applicant": applicant}
+    ids = SCOPED_OBJECTS[endpoint](ctx)
+    rule, rules = object_route(app, endpoint)
+    url, missing = url_for_rule(rule, **ids), missing_url(rule, ids)
+
+    def both(caller, method):
+        headers = auth(caller) | {"If-Match": '"v1"'}
+        return (client.open(url, method=method, headers=headers, **valid_body(endpoint, method)),
+                client.open(missing, method=method, headers=headers, **valid_body(endpoint, method)))
+
+    for outsider in callers(ctx, OUTSIDERS):
+        for method, allowed in rules.items():
+            if outsider.role in allowed and endpoint in UNSCOPED:
+                continue
+            response, absent = both(outsider, method)
             expected = 404 if outsider.role in allowed else 403
             assert response.status_code == expected, f"{method} {url} by {outsider.role}: {response.status_code}"
+            # "not yours" tells nothing that "does not exist" would not
+            assert without_request_id(response) == without_request_id(absent), f"{method} {url} by {outsider.role}"
+    # The control: those 404s come from the region, not from an object that is not there. Inside, a
+    # step of another level (403 NOT_YOUR_LEVEL), a state (409) or a part not made here (an objection)
+    # may answer, but never the words about an object that does not exist.
+    reached = 0
+    for insider in callers(ctx, INSIDERS):
+        for method, allowed in rules.items():
+            if insider.role in allowed:
+                response, absent = both(insider, method)
+                assert without_request_id(response) != without_request_id(absent), \
+                    f"{method} {url} by {insider.role}"
+                reached += 1
+    assert reached, url
+
+
+@pytest.mark.parametrize("role", ["applicant", "village_worker", "township_worker", "district_worker",
+                                  "verification_officer", "admin", "auditor"])
+def test_every_route_refuses_the_roles_it_does_not_declare(app, client, staff, applicant, auth, role):
+    caller = applicant("13800000079") if role == "applicant" else staff(role, dict(INSIDERS)[role])
+    headers = auth(caller) | {"If-Match": '"v1"'}
+    refused = 0
+    for rule, method in routes(app):
+        with app.test_request_context():
+            allowed = access_rule(rule.endpoint, method)
+        if allowed in (PUBLIC, ANY_USER) or role in allowed:
+            continue
+        response = client.open(url_for_rule(rule), method=method, headers=headers, json={})
+        assert response.status_code == 403, f"{method} {rule.rule} by {role}: {response.status_code}"
+        assert response.json["error"] == "FORBIDDEN"
+        refused += 1
+    assert refused >= 10
+
+
+def test_applicants_are_declared_on_no_staff_route(app):
+    with app.test_request_context():
+        open_to_applicants = [f"{method} {rule.rule}" for rule, method in routes(app)
+                              if "/staff/" in rule.rule and access_rule(rule.endpoint, method) not in (PUBLIC,)
+                              and "applicant" in (access_rule(rule.endpoint, method) or ())]
+    assert open_to_applicants == []
+

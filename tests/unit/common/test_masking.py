@@ -1,7 +1,7 @@
 """Display masking (GB/T 35273): what staff lists and public notices show."""
 import pytest
 
-from app.common.masking import mask_id_number, mask_middle, mask_name, mask_phone
+from app.common.masking import mask_id_number, mask_middle, mask_name, mask_numbers_in, mask_phone
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -68,3 +68,15 @@ def test_masking_keeps_the_length(mask, value):
 ])
 def test_other_identifying_text_keeps_at_most_half(value, start, end, shown):
     assert mask_middle(value, keep_start=start, keep_end=end) == shown
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("签名与本人不符，电话13912345678", "签名与本人不符，电话139****5678"),
+    ("身份证号610324199001011230的人员", "身份证号610324********1230的人员"),
+    ("旧证号610324900101123，新证号11010519491231002x", "旧证号610324*****1123，新证号110105********002x"),
+    ("每月3500元，账户尾号4821，2026年10月31日", "每月3500元，账户尾号4821，2026年10月31日"),
+    ("编号123456789012（12位）与电话013912345678", "编号123456789012（12位）与电话013912345678"),
+    (None, None),
+])
+def test_numbers_typed_into_free_text_are_masked(text, shown):
+    assert mask_numbers_in(text) == shown
