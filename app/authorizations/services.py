@@ -383,7 +383,8 @@ def _settle(authorization: Authorization, status: str, action: str, *, actor: Ac
             **detail) -> Signature | None:
     """The consent takes `status`; its signature and public PDF status follow; audited; the applicant told.
 
-    `event` and `notice` may name the member as {who} (masked).
+    `event` and `notice` may name the member as {who} (masked). They may carry a caseworker's words (a
+    rejection's reason), so {who} is replaced, never str.format()ted: braces there are plain text.
     """
     signature = end_signature(authorization, signature_status or status, now=now)
     authorization.status, authorization.updated_at = status, now
@@ -392,9 +393,9 @@ def _settle(authorization: Authorization, status: str, action: str, *, actor: Ac
                  region_code=application.region_code, detail={"signature_id": signature and signature.id, **detail})
     who = mask_name(household_of(application)[authorization.member_position]["name"])
     if event:
-        add_event(application, f"authorization_{action}", event.format(who=who), actor)
+        add_event(application, f"authorization_{action}", event.replace("{who}", who), actor)
     if notice:
-        notify(application.applicant_account_id, f"authorization.{action}", notice.format(who=who),
+        notify(application.applicant_account_id, f"authorization.{action}", notice.replace("{who}", who),
                application_id=application.id)
     return signature
 

@@ -101,6 +101,21 @@ def test_a_rejected_signature_is_signed_again_through_a_new_link(client, db, sms
     assert statuses(client, applicant_headers, household["application_id"])[1] == "signed"
 
 
+def test_a_rejection_reason_with_braces_reaches_the_applicant_as_written(client, household, signing, worker,
+                                                                         applicant_headers):
+    # make fuzz found a brace in the reason answered with 500: it was used as a format string.
+    spouse = household["authorizations"][1]
+    signing.sign_authorization(spouse["id"], SPOUSE)
+    reason = "笔迹不清 {0} {who.__class__} }"
+    response = client.post(f"/api/v1/staff/authorizations/{spouse['id']}/reject", json={"reason": reason},
+                           headers=worker)
+    assert response.status_code == 200, response.json
+    messages = client.get("/api/v1/me/messages", headers=applicant_headers).json
+    assert any(f"（{reason}）" in message["body"] for message in messages)
+    events = client.get(f"/api/v1/applications/{household['application_id']}/timeline", headers=applicant_headers)
+    assert any(event["text"].endswith(f"：{reason}") for event in events.json["events"]), events.json
+
+
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "否"}], ids=["missing", "empty", "too short"])
 def test_a_rejection_needs_a_reason(client, db, household, signing, worker, body):
     spouse = household["authorizations"][1]
