@@ -80,9 +80,11 @@ test: $(STAMP) $(PAGES) | $(SOFTHSM)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
 
-# The long fuzzing profile: schemathesis over every operation, every role and no token, 100 examples each.
+# The long fuzzing profile: schemathesis over every operation, every role and no token, 100 examples each;
+# then, per role, 40 chains of up to 15 calls along the document's links.
 fuzz: $(STAMP)
-	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} $(BIN)/pytest -q -p no:cacheprovider tests/api/test_fuzz.py
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} SCHEMATHESIS_SCENARIOS=$${SCHEMATHESIS_SCENARIOS:-40} \
+	SCHEMATHESIS_STEPS=$${SCHEMATHESIS_STEPS:-15} $(BIN)/pytest -q -p no:cacheprovider tests/api/test_fuzz.py
 
 # Load and faults: locust in a virtual environment of its own, against gunicorn on the local PostgreSQL and Redis.
 LOAD_VENV := .venv-load

@@ -1,9 +1,12 @@
-"""The flask-smorest Api, answering its own errors in the project's envelope."""
+"""The flask-smorest Api, answering its own errors in the project's envelope, and its Blueprint."""
 from flask import send_from_directory
 from marshmallow import Schema, fields
 from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.pagination import PaginationMetadataSchema
 from swagger_ui_bundle import swagger_ui_path
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.routing import IntegerConverter
 
 from app.errors import http_error_response
@@ -27,6 +30,41 @@ class ErrorEnvelope(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "field name → problems"})
     request_id = fields.String(allow_none=True)
+
+
+class MultipartParser(FlaskParser):
+    """Reads a `files` schema as flask-smorest documents it, the whole multipart/form-data body: its text
+    parts beside its files (webargs would see the files only), and a part it does not declare refused
+    like an unknown JSON field (webargs would drop it)."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "files": None}
+
+    def load_files(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
+class Blueprint(SmorestBlueprint):
+    """flask-smorest's Blueprint with one schema per multipart body, so a form field is in the document."""
+
+    ARGUMENTS_PARSER = MultipartParser()
+
+
+def links(status: int, parameters: dict[str, str], *targets: str, body: dict | None = None):
+    """OpenAPI links from the `status` response to each target ("GET /checks/{check_id}", under /api/v1),
+    with the `parameters` its path names, those given with their place ("header.If-Match") and the `body`
+    fields: clients, and schemathesis's stateful phase, chain calls by them."""
+    described = {}
+    for target in targets:
+        method, path = target.split(" ")
+        name = "_".join([method.lower(), *(part.strip("{}") for part in path.split("/") if part)])
+        pointer = f"/api/v1{path}".replace("~", "~0").replace("/", "~1")
+        described[name] = {
+            "operationRef": f"#/paths/{pointer}/{method.lower()}",
+            "parameters": {key: value for key, value in parameters.items() if "." in key or f"{{{key}}}" in path},
+        }
+        if body:
+            described[name]["requestBody"] = body
+    return SmorestBlueprint.doc(responses={status: {"links": described}})
 
 
 class Api(SmorestApi):

@@ -3,22 +3,32 @@ from io import BytesIO
 
 from flask import current_app, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from flask_smorest.fields import Upload
 
+from app.api import Blueprint, links
 from app.applications import schemas, services, timeline
 from app.identity.domain import STAFF_ROLES, Role
 from app.web import access
 from app.web.access import current_actor
-from app.web.etag import etag, required_version
-from app.web.schemas import BaseSchema
+from app.web.etag import etag, if_match, required_version
 
 blp = Blueprint("applications", __name__, url_prefix="/api/v1", description="Applications and tracking")
 READERS = (Role.APPLICANT, *sorted(STAFF_ROLES))
-
-
-class FileIn(BaseSchema):
-    file = Upload(required=True)
+# Where an application's id leads (OpenAPI links).
+ONE_APPLICATION = (
+    "GET /applications/{application_id}", "GET /applications/{application_id}/timeline",
+    "GET /applications/{application_id}/documents", "POST /applications/{application_id}/documents",
+    "POST /applications/{application_id}/submit", "POST /applications/{application_id}/withdraw",
+    "GET /applications/{application_id}/authorizations", "GET /applications/{application_id}/letters",
+)
+# An edit needs the ETag of the version read.
+EDIT_APPLICATION = ("PATCH /applications/{application_id}",)
+# Where an authorization's id leads: the applicant's and the signer's actions, the caseworker's review.
+ONE_AUTHORIZATION = (
+    "POST /authorizations/{authorization_id}/invite", "GET /authorizations/{authorization_id}/qrcode",
+    "GET /authorizations/{authorization_id}/document.pdf", "POST /authorizations/{authorization_id}/revoke",
+    "GET /staff/authorizations/{authorization_id}", "POST /staff/authorizations/{authorization_id}/confirm",
+    "POST /staff/authorizations/{authorization_id}/reject",
+)
 
 
 def _storage():
@@ -32,6 +42,7 @@ def _out(application, status=200):
 @blp.route("/applications")
 class Applications(MethodView):
     @blp.response(200, schemas.ApplicationSummary(many=True))
+    @links(200, {"application_id": "$response.body#/0/id"}, *ONE_APPLICATION)
     @blp.paginate()
     @access.roles(Role.APPLICANT)
     def get(self, pagination_parameters):
@@ -40,6 +51,9 @@ class Applications(MethodView):
 
     @blp.arguments(schemas.ApplicationIn)
     @blp.response(201, schemas.ApplicationOut)
+    @links(201, {"application_id": "$response.body#/id"}, *ONE_APPLICATION)
+    @links(201, {"application_id": "$response.body#/id", "header.If-Match": "$response.header.ETag"},
+           *EDIT_APPLICATION)
     @blp.alt_response(409, description="an open application of this type exists, or the temporary-assistance limit")
     @access.roles(Role.APPLICANT)
     def post(self, body):
@@ -50,6 +64,8 @@ class Applications(MethodView):
 @blp.route("/applications/<id:application_id>")
 class ApplicationById(MethodView):
     @blp.response(200, schemas.ApplicationOut)
+    @links(200, {"application_id": "$response.body#/id", "header.If-Match": "$response.header.ETag"},
+           *EDIT_APPLICATION)
     @blp.alt_response(404, description="not mine, not in my region, or no such application")
     @access.roles(*READERS)
     def get(self, application_id):
@@ -57,6 +73,7 @@ class ApplicationById(MethodView):
         return _out(services.get_application(application_id, actor=current_actor()))
 
     @blp.arguments(schemas.ApplicationPatch)
+    @if_match
     @blp.response(200, schemas.ApplicationOut)
     @blp.alt_response(409, description="not editable after submission")
     @blp.alt_response(412, description="changed since it was read")
@@ -72,21 +89,25 @@ class ApplicationById(MethodView):
 @blp.route("/applications/<id:application_id>/documents")
 class Documents(MethodView):
     @blp.response(200, schemas.DocumentOut(many=True))
+    @links(200, {"application_id": "$request.path.application_id", "document_id": "$response.body#/0/id"},
+           "GET /applications/{application_id}/documents/{document_id}")
     @access.roles(*READERS)
     def get(self, application_id):
         """Evidence attached to the application."""
         return services.get_application(application_id, actor=current_actor()).documents
 
-    @blp.arguments(schemas.DocumentIn, location="form")
-    @blp.arguments(FileIn, location="files")
+    @blp.arguments(schemas.DocumentIn, location="files")
     @blp.response(201, schemas.DocumentOut)
+    @links(201, {"application_id": "$request.path.application_id", "document_id": "$response.body#/id"},
+           "GET /applications/{application_id}/documents/{document_id}")
     @blp.alt_response(413, description="over 10 MB")
     @blp.alt_response(415, description="not a JPEG, PNG or PDF")
     @access.roles(Role.APPLICANT)
-    def post(self, form, files, application_id):
+    def post(self, upload, application_id):
         """Upload evidence (JPEG, PNG or PDF, ≤ 10 MB; images are re-encoded without metadata)."""
-        content = files["file"].read()
-        return services.add_document(application_id, form["kind"], content, actor=current_actor(), storage=_storage())
+        content = upload["file"].read()
+        return services.add_document(application_id, upload["kind"], content, actor=current_actor(),
+                                     storage=_storage())
 
 
 @blp.get("/applications/<id:application_id>/documents/<id:document_id>")
@@ -102,6 +123,7 @@ def download_document(application_id, document_id):
 @blp.post("/applications/<id:application_id>/submit")
 @blp.arguments(schemas.SubmitIn)
 @blp.response(200, schemas.ApplicationOut)
+@links(200, {"application_id": "$response.body#/id"}, *ONE_APPLICATION)
 @blp.alt_response(409, description="not a draft or returned application")
 @blp.alt_response(422, description="incomplete: the missing facts and documents are named")
 @access.roles(Role.APPLICANT)
@@ -129,6 +151,7 @@ def application_timeline(application_id):
 
 @blp.get("/applications/<id:application_id>/authorizations")
 @blp.response(200, schemas.AuthorizationOut(many=True))
+@links(200, {"authorization_id": "$response.body#/0/id"}, *ONE_AUTHORIZATION)
 @access.roles(*READERS)
 def application_authorizations(application_id):
     """One authorization request per member who must consent, with its status."""

@@ -3,7 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from app.applications.domain import DOCUMENT_NAMES, AssistanceType
 from app.common.masking import mask_id_number, mask_name, mask_phone
-from app.web.schemas import BaseSchema, DecimalString, IdNumber, PersonName, Phone
+from app.web.schemas import BaseSchema, DecimalString, File, IdNumber, PersonName, Phone
 
 RegionCode = lambda **kw: fields.String(validate=validate.Regexp(r"^\d{12}$", error="区划代码为12位数字"), **kw)  # noqa: E731
 Money = lambda **kw: DecimalString(metadata={"description": "yuan"}, **kw)  # noqa: E731
@@ -160,6 +160,7 @@ class SubmitIn(BaseSchema):
 
 class DocumentIn(BaseSchema):
     kind = fields.String(required=True, validate=validate.OneOf(sorted(DOCUMENT_NAMES)))
+    file = File(required=True, metadata={"description": "a JPEG, PNG or PDF, at most 10 MB"})
 
 
 class DocumentOut(BaseSchema):

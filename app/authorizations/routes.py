@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from qrcode.image.svg import SvgPathImage
 
 from app import limiter
+from app.api import links
 from app.authorizations import schemas, services
 from app.identity.domain import STAFF_ROLES, Role
 from app.web import access
@@ -75,6 +76,7 @@ def signing_code(token):
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
 @blp.arguments(schemas.SignIn)
 @blp.response(201, schemas.SignOut)
+@links(201, {"verify_code": "$response.body#/verify_code"}, "GET /verify/{verify_code}")
 @blp.alt_response(404, description="unknown, expired, used or replaced link (never says which)")
 @blp.alt_response(413, description="signature image over 1 MB or 4096 px, or strokes over 200 KB")
 @blp.alt_response(415, description="the signature is not a PNG")

@@ -4,6 +4,7 @@ from io import BytesIO
 from flask import current_app, send_file
 from flask_smorest import Blueprint
 
+from app.api import links
 from app.checks import schemas, services
 from app.identity.domain import STAFF_ROLES, Role
 from app.web import access
@@ -17,6 +18,8 @@ READERS = tuple(sorted(STAFF_ROLES - {Role.ADMIN}))
 @blp.post("")
 @blp.arguments(schemas.CheckIn)
 @blp.response(202, schemas.CheckOut)
+@links(202, {"check_id": "$response.body#/id"},
+       "GET /checks/{check_id}", "GET /checks/{check_id}/report", "GET /checks/{check_id}/report.pdf")
 @blp.alt_response(404, description="no such application in your region")
 @blp.alt_response(409, description="AUTHORIZATION_INCOMPLETE: members without a valid, confirmed authorization")
 @access.roles(*OFFICER)
@@ -60,6 +63,7 @@ def report_pdf(check_id):
 @blp.post("/batches")
 @blp.arguments(schemas.BatchIn)
 @blp.response(202, schemas.BatchOut)
+@links(202, {"batch_id": "$response.body#/id"}, "GET /checks/batches/{batch_id}")
 @blp.alt_response(404, description="no such division in your region")
 @access.roles(*OFFICER)
 def request_batch(body):

@@ -4,14 +4,15 @@ Imports are not region-scoped: a department file covers the whole jurisdiction, 
 verification officer sees every import; other roles get 403.
 """
 from flask import current_app, request
-from flask_smorest import Blueprint
 
+from app.api import Blueprint, links
 from app.datasources import domain, schemas, services
 from app.identity.domain import Role
 from app.web import access
 from app.web.access import current_actor
 
 blp = Blueprint("datasources", __name__, url_prefix="/api/v1/datasources", description="Department data sources")
+IMPORT_ID = {"kind": "$request.path.kind", "import_id": "$response.body#/id"}
 
 
 def _max_bytes() -> int:
@@ -38,6 +39,8 @@ def list_sources():
 @blp.response(201, schemas.ImportOut)
 @blp.alt_response(200, schema=schemas.ImportOut, success=True,
                   description="this file was imported before: the earlier import, nothing changed")
+@links(201, IMPORT_ID, "GET /datasources/{kind}/imports/{import_id}")
+@links(200, IMPORT_ID, "GET /datasources/{kind}/imports/{import_id}")
 @blp.alt_response(404, description="no such kind of department data")
 @blp.alt_response(413, description="over 50 MB")
 @blp.alt_response(422, description="empty, undecodable, wrong header, or bad rows (errors keyed `line N: column`)")

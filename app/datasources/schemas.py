@@ -1,8 +1,7 @@
 """Shapes of department data sources and imports; rejected rows carry masked values only."""
 from marshmallow import fields
-from flask_smorest.fields import Upload
 
-from app.web.schemas import BaseSchema
+from app.web.schemas import BaseSchema, File
 
 
 class ColumnOut(BaseSchema):
@@ -47,4 +46,4 @@ class ImportOut(BaseSchema):
 
 
 class ImportFileIn(BaseSchema):
-    file = Upload(required=True, metadata={"description": "UTF-8 (or GBK) CSV with a header row, ≤ 50 MB"})
+    file = File(required=True, metadata={"description": "UTF-8 (or GBK) CSV with a header row, ≤ 50 MB"})

@@ -1,19 +1,18 @@
 """Public verification of sealed documents (API.md): by verify code, or by uploading the PDF."""
 from flask import current_app
-from flask_smorest import Blueprint
-from flask_smorest.fields import Upload
 
 from app import limiter
+from app.api import Blueprint
 from app.documents import schemas, services
 from app.web import access
-from app.web.schemas import BaseSchema
+from app.web.schemas import BaseSchema, File
 
 blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="Sealed documents: public verification")
 MAX_BYTES = 10 * 1024 * 1024
 
 
 class VerifyFileIn(BaseSchema):
-    file = Upload(required=True)
+    file = File(required=True)
 
 
 def _limit():

@@ -4,11 +4,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app import limiter
+from app.api import links
 from app.identity import schemas, services, staff
 from app.identity.domain import Role
 from app.web import access
 from app.web.access import current_actor
-from app.web.etag import etag, required_version
+from app.web.etag import etag, if_match, required_version
 
 blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="Log-in, tokens, profile, staff accounts")
 
@@ -129,10 +130,15 @@ def my_messages(pagination_parameters):
     return services.my_messages(actor=current_actor(), pagination=pagination_parameters)
 
 
+# A change needs the ETag of the account as read.
+EDIT_ACCOUNT = {"account_id": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
+
+
 @blp.route("/staff/accounts")
 class StaffAccounts(MethodView):
     @blp.arguments(schemas.StaffQuery, location="query")
     @blp.response(200, schemas.AccountOut(many=True))
+    @links(200, {"account_id": "$response.body#/0/id"}, "GET /staff/accounts/{account_id}")
     @blp.paginate()
     @access.roles(Role.ADMIN, Role.AUDITOR)
     def get(self, query, pagination_parameters):
@@ -141,6 +147,8 @@ class StaffAccounts(MethodView):
 
     @blp.arguments(schemas.StaffCreateIn)
     @blp.response(201, schemas.StaffCreatedOut)
+    @links(201, {"account_id": "$response.body#/id"}, "GET /staff/accounts/{account_id}")
+    @links(201, EDIT_ACCOUNT, "PATCH /staff/accounts/{account_id}")
     @blp.alt_response(422, description="invalid field, weak password, or region outside my scope")
     @access.roles(*STAFF_ADMINS)
     def post(self, body):
@@ -153,6 +161,7 @@ class StaffAccounts(MethodView):
 @blp.route("/staff/accounts/<id:account_id>")
 class StaffAccountById(MethodView):
     @blp.response(200, schemas.AccountOut)
+    @links(200, EDIT_ACCOUNT, "PATCH /staff/accounts/{account_id}")
     @blp.alt_response(404, description="no such account in my region")
     @access.roles(Role.ADMIN, Role.AUDITOR)
     def get(self, account_id):
@@ -161,6 +170,7 @@ class StaffAccountById(MethodView):
         return account, 200, {"ETag": etag(account.version)}
 
     @blp.arguments(schemas.StaffUpdateIn)
+    @if_match
     @blp.response(200, schemas.StaffCreatedOut)
     @blp.alt_response(412, description="changed by someone else since you read it")
     @blp.alt_response(428, description="If-Match is missing")

@@ -1,6 +1,7 @@
 """Public division tree, for the applicant's region picker."""
 from flask_smorest import Blueprint
 
+from app.api import links
 from app.regions import schemas, services
 from app.web import access
 
@@ -10,6 +11,7 @@ blp = Blueprint("regions", __name__, url_prefix="/api/v1/regions", description="
 @blp.get("")
 @blp.arguments(schemas.RegionQuery, location="query")
 @blp.response(200, schemas.RegionOut(many=True))
+@links(200, {"code": "$response.body#/0/code"}, "GET /regions/{code}")
 @access.public
 def list_regions(query):
     """Divisions directly beneath a parent (the top level when no parent is given)."""

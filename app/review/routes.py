@@ -2,24 +2,35 @@
 from io import BytesIO
 
 from flask import current_app, send_file
-from flask_smorest import Blueprint
 
 from app import limiter
-
+from app.api import Blueprint, links
 from app.identity.domain import Role
 from app.review import archive, letters, photos, schemas, services
 from app.web import access
 from app.web.access import current_actor
-from app.web.etag import etag, required_version
+from app.web.etag import etag, if_match, required_version
 
 blp = Blueprint("review", __name__, url_prefix="/api/v1/staff/cases", description="Review and decisions (审核确认)")
 CASEWORKERS = (Role.VILLAGE_WORKER, Role.TOWNSHIP_WORKER, Role.DISTRICT_WORKER)
 READERS = (*CASEWORKERS, Role.VERIFICATION_OFFICER, Role.AUDITOR)
+# Where a case's id leads (OpenAPI links).
+ONE_CASE = (
+    "GET /staff/cases/{application_id}", "POST /staff/cases/{application_id}/visits",
+    "POST /staff/cases/{application_id}/assist-first", "GET /staff/cases/{application_id}/export.pdf",
+    "GET /applications/{application_id}/timeline", "GET /applications/{application_id}/authorizations",
+    "GET /applications/{application_id}/letters",
+)
+# A decision needs the ETag of the case file as read (or as the last decision left it).
+DECIDE = ("POST /staff/cases/{application_id}/decisions", "POST /staff/cases/{application_id}/dishonesty")
+DECIDE_PARAMETERS = {"application_id": "$request.path.application_id", "header.If-Match": "$response.header.ETag"}
 
 
 @blp.get("")
 @blp.arguments(schemas.CaseQuery, location="query")
 @blp.response(200, schemas.CaseRow(many=True))
+@links(200, {"application_id": "$response.body#/0/id"}, *ONE_CASE)
+@links(200, {}, "POST /checks", body={"application_id": "$response.body#/0/id"})
 @blp.paginate()
 @access.roles(*READERS)
 def list_cases(query, pagination_parameters):
@@ -30,6 +41,7 @@ def list_cases(query, pagination_parameters):
 @blp.get("/<id:application_id>")
 @blp.arguments(schemas.CaseFileQuery, location="query")
 @blp.response(200, schemas.CaseFileOut)
+@links(200, DECIDE_PARAMETERS, *DECIDE)
 @blp.alt_response(404, description="no such case in your region")
 @access.roles(*READERS)
 def get_case(query, application_id):
@@ -41,6 +53,8 @@ def get_case(query, application_id):
 @blp.post("/<id:application_id>/visits")
 @blp.arguments(schemas.VisitIn)
 @blp.response(201, schemas.VisitOut)
+@links(201, {"application_id": "$request.path.application_id", "visit_id": "$response.body#/id"},
+       "POST /staff/cases/{application_id}/visits/{visit_id}/photos")
 @blp.alt_response(404, description="no such case in your region")
 @blp.alt_response(409, description="NOT_THIS_STEP: the case is past the stage of home visits")
 @access.roles(*CASEWORKERS)
@@ -52,6 +66,8 @@ def record_visit(body, application_id):
 @blp.post("/<id:application_id>/visits/<id:visit_id>/photos")
 @blp.arguments(schemas.VisitPhotoIn, location="files")
 @blp.response(201, schemas.VisitPhotoOut)
+@links(201, {"application_id": "$request.path.application_id", "visit_id": "$request.path.visit_id",
+             "photo_id": "$response.body#/id"}, "GET /staff/cases/{application_id}/visits/{visit_id}/photos/{photo_id}")
 @blp.alt_response(404, description="no such case in your region, or no such visit of the case")
 @blp.alt_response(409, description="NOT_THIS_STEP: the case is closed; TOO_MANY_PHOTOS: the visit has 20")
 @blp.alt_response(413, description="over 10 MB")
@@ -78,7 +94,10 @@ def download_visit_photo(application_id, visit_id, photo_id):
 
 @blp.post("/<id:application_id>/decisions")
 @blp.arguments(schemas.DecisionIn)
+@if_match
 @blp.response(201, schemas.DecisionOut)
+@links(201, {"application_id": "$request.path.application_id"}, *ONE_CASE)
+@links(201, DECIDE_PARAMETERS, *DECIDE)
 @blp.alt_response(403, description="NOT_YOUR_LEVEL: the step belongs to another level")
 @blp.alt_response(404, description="no such case in your region")
 @blp.alt_response(409, description="NOT_THIS_STEP, or VISIT_REQUIRED before the township confirms")
@@ -105,6 +124,7 @@ def grant_assist_first(body, application_id):
 
 @blp.post("/<id:application_id>/dishonesty")
 @blp.arguments(schemas.DishonestyIn)
+@if_match
 @blp.response(201, schemas.DishonestyOut)
 @blp.alt_response(403, description="NOT_YOUR_LEVEL: only the district revokes a benefit")
 @blp.alt_response(404, description="no such case in your region")
@@ -140,6 +160,7 @@ def _objection_limit() -> str:
 @notices_blp.get("")
 @notices_blp.arguments(schemas.NoticeQuery, location="query")
 @notices_blp.response(200, schemas.NoticeOut(many=True))
+@links(200, {"notice_id": "$response.body#/0/id"}, "POST /public/notices/{notice_id}/objections")
 @notices_blp.paginate()
 @notices_blp.alt_response(404, description="no such division")
 @access.public
@@ -195,6 +216,8 @@ letters_blp = Blueprint("letters", __name__, url_prefix="/api/v1/applications",
 
 @letters_blp.get("/<id:application_id>/letters")
 @letters_blp.response(200, schemas.DecisionLetterOut(many=True))
+@links(200, {"application_id": "$request.path.application_id", "letter_id": "$response.body#/0/id"},
+       "GET /applications/{application_id}/letters/{letter_id}/pdf")
 @letters_blp.alt_response(404, description="no such application of yours")
 @access.roles(Role.APPLICANT)
 def application_letters(application_id):

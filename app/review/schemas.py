@@ -1,10 +1,9 @@
 """Shapes of the queue, the case file, home visits and decisions."""
-from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
 from app.applications.domain import AssistanceType
 from app.review.domain import OUTCOMES, QUEUE_STAGES, STEPS
-from app.web.schemas import BaseSchema, RecordId
+from app.web.schemas import BaseSchema, File, RecordId
 
 
 class CaseQuery(BaseSchema):
@@ -169,7 +168,7 @@ class DishonestyOut(BaseSchema):
 
 
 class VisitPhotoIn(BaseSchema):
-    file = Upload(required=True, metadata={"description": "a JPEG or PNG photo, at most 10 MB"})
+    file = File(required=True, metadata={"description": "a JPEG or PNG photo, at most 10 MB"})
 
 
 class VisitPhotoOut(BaseSchema):

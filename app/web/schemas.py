@@ -1,7 +1,9 @@
 """Base schemas: unknown fields and NUL characters refused, with the field named."""
 import re
 
+from flask_smorest.fields import Upload
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from werkzeug.datastructures import FileStorage
 
 from app.common.idnumber import id_number_problem, normalize_id_number, normalize_phone, phone_problem
 
@@ -41,6 +43,15 @@ class RecordId(fields.Integer):
 
     def __init__(self, **kwargs):
         super().__init__(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+class File(Upload):
+    """A file part of a multipart body; a text part under its name is refused, not read as the file."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise ValidationError("应为文件")
+        return value
 
 
 class IdNumber(fields.String):
