@@ -35,7 +35,7 @@ def by_code(verify_code):
 @blp.arguments(VerifyFileIn, location="files")
 @blp.response(200, schemas.VerifyOut)
 @blp.alt_response(413, description="over 10 MB")
-@blp.alt_response(422, description="no file or an empty one")
+@blp.alt_response(422, description="no file, an empty one, or not a PDF")
 @blp.alt_response(429, description="too many checks from this address")
 @access.public
 def by_file(files):
