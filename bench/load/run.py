@@ -140,9 +140,9 @@ class Services:
         wait_for(FAKES, "/fake-sms/messages?phone=0")
         self.start("worker", "-m", "huey.bin.huey_consumer", "app.jobs.huey", "--workers", "4", "--worker-type",
                    "thread")
-        # Keep-alive longer than any client's pause: a connection the server closes just as a client
-        # reuses it is a dropped request (behind a proxy, longer than the proxy's own).
-        self.start("gunicorn", "-m", "gunicorn", "--workers", "2", "--threads", "4", "--keep-alive", "30",
+        # Keep-alive longer than any client's pause (think time, a Retry-After): a connection the server
+        # closes just as a client reuses it is a dropped request (behind a proxy: longer than the proxy's).
+        self.start("gunicorn", "-m", "gunicorn", "--workers", "2", "--threads", "4", "--keep-alive", "75",
                    "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning", "wsgi:app")
         wait_for(PORT, "/healthz")
         return self
