@@ -66,8 +66,12 @@ class Person(HttpUser):
     host = os.environ.get("LOAD_HOST", "http://127.0.0.1:5200")
 
     def on_start(self):
+        self.headers = {}
+        self.new_address()
+
+    def new_address(self):
         n = next(addresses)
-        self.headers = {"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
+        self.headers["X-Forwarded-For"] = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
 
     def call(self, method: str, path: str, name: str, expect=(200,), write=False, retries=RETRIES, **kwargs):
         """One request, named "R …" (a read) or "W …" (a write); a 503 or a dropped connection is retried
@@ -191,6 +195,7 @@ class Signer(Person):
         if not links:
             return
         link = links.popleft()
+        self.new_address()                      # each link is another person's phone
         token = link["token"]
         if self.call("GET", f"/api/v1/sign/{token}", "/sign/{token}") is None:
             return links.append(link)
