@@ -89,3 +89,16 @@ def make_application(account: Account, region=QINGLONG, **extra):
     application = applications.create_application(application_payload(region, **extra), actor=actor)
     session.commit()
     return application
+
+
+def request_body_schemas(client, media_type: str) -> dict[tuple[str, str], dict]:
+    """(METHOD, path) → the schema of every operation of the OpenAPI document whose body is `media_type`."""
+    spec = client.get("/api/openapi.json").json
+    found = {}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
+            if media_type in content:
+                name = content[media_type]["schema"]["$ref"].rsplit("/", 1)[-1]
+                found[(method.upper(), path)] = spec["components"]["schemas"][name]
+    return found

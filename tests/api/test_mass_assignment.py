@@ -5,7 +5,7 @@ import re
 from app.applications.models import Application
 from app.web.access import ANY_USER, PUBLIC, access_rule
 from tests.api.test_route_coverage import INSIDERS, SAMPLE_ARGS
-from tests.factories import GAOJIA, make_application
+from tests.factories import GAOJIA, make_application, request_body_schemas
 
 # What a client must never set unless the operation is meant for it (the table below).
 GUARDED = ("status", "region_code", "role", "approved_by", "decided_by", "reviewed_by", "amount",
@@ -25,15 +25,8 @@ MEANT = {
 
 
 def json_operations(client) -> dict[tuple[str, str], set[str]]:
-    spec = client.get("/api/openapi.json").json
-    found = {}
-    for path, operations in spec["paths"].items():
-        for method, operation in operations.items():
-            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
-            if "application/json" in content:
-                name = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-                found[(method.upper(), path)] = set(spec["components"]["schemas"][name]["properties"])
-    return found
+    return {operation: set(schema["properties"])
+            for operation, schema in request_body_schemas(client, "application/json").items()}
 
 
 def test_guarded_fields_are_taken_only_where_meant(client):

@@ -11,6 +11,7 @@ from tests.api.applications.conftest import draft, png_bytes  # noqa: F401
 from tests.api.authorizations.conftest import all_confirmed, household, signing, worker  # noqa: F401
 from tests.api.checks.conftest import officer, standards  # noqa: F401
 from tests.api.review.conftest import checked_case, levels  # noqa: F401
+from tests.factories import request_body_schemas
 
 
 def jpeg_bytes() -> bytes:
@@ -65,15 +66,8 @@ def post(client, url, headers, fields):
 
 
 def multipart_schemas(client) -> dict[str, dict]:
-    spec = client.get("/api/openapi.json").json
-    found = {}
-    for path, operations in spec["paths"].items():
-        for method, operation in operations.items():
-            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
-            if "multipart/form-data" in content:
-                ref = content["multipart/form-data"]["schema"]["$ref"]
-                found[f"{method.upper()} {path}"] = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    return found
+    return {f"{method} {path}": schema
+            for (method, path), schema in request_body_schemas(client, "multipart/form-data").items()}
 
 
 def test_the_document_declares_every_form_field_of_every_upload(client):
