@@ -74,8 +74,8 @@ class NotProven(Conflict):
 def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
     """Cases in the caller's region, open and past submission, with their deadlines.
 
-    The deadline filters need every matching case's deadline, so all of them are clocked (as plain
-    rows); only the page's rows are decrypted for the applicant's masked name."""
+    The deadline filters need every matching case's deadline, so then all of them are clocked (as plain
+    rows); without them only the page is. Only the page's rows are decrypted for the applicant's masked name."""
     select_cases = (select(*CLOCK_COLUMNS, Application.review_path)
                     .where(Application.region_code.startswith(scope_prefix(actor.region_code)))
                     .order_by(Application.submitted_at, Application.id))
@@ -91,17 +91,23 @@ def list_cases(query: dict, *, actor: Actor, pagination) -> list[dict]:
     if query.get("assistance_type"):
         select_cases = select_cases.where(Application.assistance_type == query["assistance_type"])
     today, calendar = today_in_china(), load_calendar()
-    grants = dict(session.execute(select(AssistFirstGrant.application_id, AssistFirstGrant.file_due_on)).all()) \
-        if query.get("assist_first") else {}
-    matching = [clocked for clocked in with_deadlines(select_cases, calendar, today)
-                if (not query.get("assist_first")
-                    or file_state(grants[clocked.case.id], None, today) == query["assist_first"])
-                and (query.get("overdue") is None or clocked.overdue == query["overdue"])
-                and (query.get("due_within") is None
-                     or (clocked.deadline is not None and clocked.working_days_left <= query["due_within"]))]
-    pagination.item_count = len(matching)
     start = (pagination.page - 1) * pagination.page_size
-    page = matching[start:start + pagination.page_size]
+    if query.get("assist_first") or query.get("overdue") is not None or query.get("due_within") is not None:
+        grants = dict(session.execute(select(AssistFirstGrant.application_id, AssistFirstGrant.file_due_on)).all()) \
+            if query.get("assist_first") else {}
+        matching = [clocked for clocked in with_deadlines(select_cases, calendar, today)
+                    if (not query.get("assist_first")
+                        or file_state(grants[clocked.case.id], None, today) == query["assist_first"])
+                    and (query.get("overdue") is None or clocked.overdue == query["overdue"])
+                    and (query.get("due_within") is None
+                         or (clocked.deadline is not None and clocked.working_days_left <= query["due_within"]))]
+        pagination.item_count = len(matching)
+        page = matching[start:start + pagination.page_size]
+    else:
+        pagination.item_count = session.scalar(select(func.count()).select_from(select_cases.order_by(None).subquery()))
+        page_ids = list(session.scalars(select_cases.with_only_columns(Application.id)
+                                        .limit(pagination.page_size).offset(start)))
+        page = with_deadlines(select_cases.where(Application.id.in_(page_ids)), calendar, today)
     ids = [clocked.case.id for clocked in page]
     # A case in the queue has been submitted, so its snapshot (the frozen household) is there.
     applicants = {application_id: json.loads(snapshot)["members"][0]["name"] for application_id, snapshot

@@ -140,3 +140,26 @@ def test_overdue_counts_agree_with_the_review_queue(cases):
     assert len(queue) == sum(figures[stage]["overdue"] for stage in queue_stages) == 1
     soon = review.list_cases({"due_within": 3, "overdue": False}, actor=caller, pagination=page)
     assert len(soon) == sum(figures[stage]["due_soon"] for stage in queue_stages) == 1
+
+
+def test_the_queue_paged_in_the_database_agrees_with_the_queue_clocked_whole(db, cases):
+    """Without a deadline filter only the page is clocked; the rows, their order, their deadlines and
+    the count are those of the queue filtered on the clock (overdue or not) and merged again."""
+    paused = case(db, QINGLONG, "village_review", 40, events=[("village_review", "returned", 30),
+                                                     ("returned", "resubmitted", 20)])   # a paused clock
+    caller = actor("district_worker", FUFENG)
+
+    def queue(query, page, page_size):
+        pagination = SimpleNamespace(page=page, page_size=page_size, item_count=None)
+        return review.list_cases(query, actor=caller, pagination=pagination), pagination.item_count
+
+    paged, page = [], 1
+    while rows := queue({}, page, 2)[0]:
+        paged, page = paged + rows, page + 1
+    whole = sorted(queue({"overdue": True}, 1, 100)[0] + queue({"overdue": False}, 1, 100)[0],
+                   key=lambda row: (row["submitted_at"], row["id"]))
+    assert len(paged) == queue({}, 1, 2)[1] == 4
+    assert paged == whole and paged[1]["id"] == paused.id
+    # 80 days ago is overdue; 40 days ago would be too, but for its ten days returned to the applicant.
+    assert [(row["status"], row["overdue"]) for row in paged] == [
+        ("village_review", True), ("village_review", False), ("checking", False), ("township_confirmation", False)]
