@@ -5,11 +5,12 @@ Usage: .venv/bin/python -m bench.load.run [--users 200] [--minutes 10] [--faults
         LOAD_REDIS_URL: default redis://127.0.0.1:6379/14, emptied each run)
 
 Set-up: the demo division tree and standards, 2,000 open cases of 段家镇 in every review stage (the
-background a caseworker's queue reads), enough one-person households of 青龙村 each waiting for its
-member's signature through a live link that the signers never run out (3,000 for 200 users and 10 minutes), one account per caseworker and officer user, and the
-families the applicants will apply for. Then the fake WeChat, SMS and timestamp servers, a huey
-consumer (Redis, 4 threads) and gunicorn (4 workers × 2 threads, behind one trusted proxy: every
-locust user has an address of its own) — and locust, headless, with the mix of bench/load/locustfile.py.
+background a caseworker's queue reads), one-person households of 青龙村 each waiting for its member's
+signature through a live link, more than the signers get through (3,000 for 200 users and 10
+minutes), one account per caseworker and officer user, and the families the applicants will apply
+for. Then the fake WeChat, SMS and timestamp servers, a huey consumer (Redis, 4 threads) and
+gunicorn (4 workers × 2 threads, behind one trusted proxy: every locust user has an address of its
+own) — and locust, headless, with the mix of bench/load/locustfile.py.
 
 --faults, during the load: PostgreSQL is stopped for 15 s and started again; then Redis is shut down
 for 30 s (without saving: its queue is lost, as a crash loses it) and started again; then the fake
@@ -67,7 +68,8 @@ def settings(instance: str) -> dict:
 
 
 def signing_households(users: int, minutes: float) -> int:
-    """More than the signers can sign in the run: a fifth of the users sign, none faster than once in 8 s."""
+    """More than the signers can sign in the run: a fifth of the users sign (the Signer's weight, 8 of
+    40, in locustfile.py), none faster than once in 8 s (a think time of 5 to 15 s, then four requests)."""
     return int(users * 8 / 40 * minutes * 60 / 8)
 
 
@@ -397,7 +399,8 @@ def main() -> None:
         rss_end = services.worker_rss()
         locust.wait()
         rows = requests_of(requests_path)
-        verdict = audit_acknowledged(instance, acknowledged(acks_path), [link["authorization_id"] for link in data["links"]])
+        verdict = audit_acknowledged(instance, acknowledged(acks_path),
+                                     [link["authorization_id"] for link in data["links"]])
     report(args, began, data, rows, rss_start, rss_end, timeline, verdict, work)
 
 
