@@ -22,17 +22,17 @@ def record(bench: str, figure: str, value: float, unit: str, *, floor: str | Non
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def machine(postgres_version: str) -> str:
+def machine(postgres_version: str | None = None) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
     memory = next((int(line.split()[1]) // 2**20 for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), 0)
     return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), {memory} GiB, "
-            f"Python {platform.python_version()}, PostgreSQL {postgres_version}")
+            f"Python {platform.python_version()}" + (f", PostgreSQL {postgres_version}" if postgres_version else ""))
 
 
 def write_section(name: str, lines: list[str]) -> None:
-    """BENCHMARKS.md keeps one section per command (bench, load, faults): this one's text is replaced."""
+    """BENCHMARKS.md keeps one section per command (bench, fuzz, load, faults): this one's text is replaced."""
     block = f"<!-- {name} -->\n" + "\n".join(lines).rstrip() + f"\n<!-- /{name} -->"
     text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
     pattern = re.compile(rf"<!-- {name} -->.*?<!-- /{name} -->", re.S)

@@ -3,9 +3,13 @@
 role with a token; zero server errors, zero schema violations.
 
 The fast profile runs in `make test`; SCHEMATHESIS_EXAMPLES raises the count per operation,
-SCHEMATHESIS_SCENARIOS and SCHEMATHESIS_STEPS the chains per role and their length.
+SCHEMATHESIS_SCENARIOS and SCHEMATHESIS_STEPS the chains per role and their length. With FUZZ_SUMMARY
+set (`make fuzz`), the calls made are counted there as JSON, for bench/fuzz_report.py.
 """
+import json
 import os
+import time
+from collections import Counter
 
 import pytest
 import schemathesis
@@ -26,6 +30,7 @@ from tests.factories import BAOJI, DUANJIA, FUFENG, QINGLONG, tokens_for
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
 SCENARIOS = int(os.environ.get("SCHEMATHESIS_SCENARIOS", "3"))
 STEPS = int(os.environ.get("SCHEMATHESIS_STEPS", "6"))
+SUMMARY = os.environ.get("FUZZ_SUMMARY")
 ROLES = {
     None: None,
     "applicant": None,
@@ -36,6 +41,21 @@ ROLES = {
     "admin": BAOJI,
     "auditor": BAOJI,
 }
+
+
+calls: Counter = Counter()   # (phase, role, "METHOD /path", status) → calls
+
+
+@pytest.fixture(scope="module", autouse=True)
+def summary():
+    started = time.monotonic()
+    yield
+    if SUMMARY:
+        rows = [{"phase": phase, "role": role, "operation": label, "status": status, "calls": n}
+                for (phase, role, label, status), n in calls.items()]
+        settings_used = {"examples": EXAMPLES, "scenarios": SCENARIOS, "steps": STEPS}
+        with open(SUMMARY, "w", encoding="utf-8") as out:
+            json.dump({"seconds": time.monotonic() - started, "settings": settings_used, "calls": rows}, out)
 
 
 @pytest.fixture
@@ -90,6 +110,7 @@ def test_no_server_errors_and_responses_match_the_schema(app, accounts, mode):
                 # password strength), so only the acceptance check is left out.
                 response = case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
                 sessions.answered(role, case, response)
+                calls[mode.value, role, operation.label, response.status_code] += 1
 
         try:
             run()
@@ -149,6 +170,7 @@ def test_chains_of_linked_calls_give_no_server_errors_and_match_the_schema(app, 
             def after_call(self, response, case):
                 super().after_call(response, case)
                 sessions.answered(caller["role"], case, response)
+                calls["chains", caller["role"], case.operation.label, response.status_code] += 1
 
             def validate_response(self, response, case, additional_checks=None, **kwargs):
                 case.validate_response(response, additional_checks=additional_checks,
