@@ -62,7 +62,7 @@ run: $(STAMP) $(PAGES)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	@echo "serving http://127.0.0.1:5000  (start at http://127.0.0.1:5000/demo; API docs: http://127.0.0.1:5000/api/docs; Ctrl-C stops everything)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/python -m app.devservers --port 5101 & \
 	$(BIN)/huey_consumer app.jobs.huey --workers 2 --worker-type thread --quiet & \
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 wsgi:app
