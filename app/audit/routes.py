@@ -1,6 +1,6 @@
 """Reading and verifying the audit trail (auditors and admins, in their region)."""
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.audit import schemas, services
 from app.identity.domain import Role
 from app.web import access

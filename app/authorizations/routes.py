@@ -3,11 +3,10 @@ import io
 
 import qrcode
 from flask import current_app, request, send_file
-from flask_smorest import Blueprint
 from qrcode.image.svg import SvgPathImage
 
 from app import limiter
-from app.api import links
+from app.api import Blueprint, links
 from app.authorizations import schemas, services
 from app.identity.domain import STAFF_ROLES, Role
 from app.web import access

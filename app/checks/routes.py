@@ -2,9 +2,8 @@
 from io import BytesIO
 
 from flask import current_app, send_file
-from flask_smorest import Blueprint
 
-from app.api import links
+from app.api import Blueprint, links
 from app.checks import schemas, services
 from app.identity.domain import STAFF_ROLES, Role
 from app.web import access

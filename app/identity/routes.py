@@ -1,10 +1,9 @@
 """Identity endpoints (API.md, Identity) and staff account administration."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app import limiter
-from app.api import links
+from app.api import Blueprint, links
 from app.identity import schemas, services, staff
 from app.identity.domain import Role
 from app.web import access

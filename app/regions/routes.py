@@ -1,7 +1,6 @@
 """Public division tree, for the applicant's region picker."""
-from flask_smorest import Blueprint
 
-from app.api import links
+from app.api import Blueprint, links
 from app.regions import schemas, services
 from app.web import access
 

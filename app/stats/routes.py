@@ -1,7 +1,7 @@
 """Dashboards (统计看板): the figures of my division, and charts of them."""
 from flask import Response, current_app
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.identity.domain import Role
 from app.stats import schemas, services
 from app.web import access

@@ -1,6 +1,6 @@
 """The standards in force (public) and the eligibility screening (logged-in users)."""
-from flask_smorest import Blueprint
 
+from app.api import Blueprint
 from app.verification import schemas, services
 from app.web import access
 

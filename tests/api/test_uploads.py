@@ -4,8 +4,10 @@ import io
 from datetime import date
 
 import pytest
+from flask_smorest import Blueprint as SmorestBlueprint
 from PIL import Image
 
+from app.api import Blueprint
 from app.datasources import services as datasources
 from tests.api.applications.conftest import draft, png_bytes  # noqa: F401
 from tests.api.authorizations.conftest import all_confirmed, household, signing, worker  # noqa: F401
@@ -101,3 +103,9 @@ def test_text_under_the_name_of_the_file_is_not_read_as_the_file(client, upload)
     url, headers, fields, _status = upload
     response = post(client, url, headers, {**fields, "file": "not a file"})
     assert response.status_code == 422 and response.json["errors"] == {"file": ["应为文件"]}, response.json
+
+
+def test_every_api_blueprint_is_the_project_one_that_reads_multipart_bodies_whole(app):
+    api_blueprints = [bp for bp in app.blueprints.values() if isinstance(bp, SmorestBlueprint)]
+    assert len(api_blueprints) >= 10
+    assert [bp.name for bp in api_blueprints if not isinstance(bp, Blueprint)] == []
